@@ -1,0 +1,295 @@
+"""Cells of a block: column boundaries, row bands, and the words in each cell.
+
+Ruled blocks take their columns and rows from the rulings (a band between two horizontal rules
+is a row; the vertical rules crossing it delimit its cells, so merged header cells keep their
+span). Unruled blocks take columns from the vertical white-space rivers of their data lines and
+rows from the spacing between lines (the space between rows is wider than the leading inside a
+wrapped cell). Both produce `Band`s: a row of cells, each with the physical columns it spans.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from .layout import Block, _cluster
+from .model import Cell, Line, Word
+
+COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?(\s*=\s*\(?[\d\s+\-x×/*().]+\)?)?$|^[=()+/x×*\-\d\s.]+$")
+
+
+@dataclass
+class Band:
+    """One printed row of a block: cells with their physical column spans."""
+
+    page: int
+    top: float
+    bottom: float
+    spans: list[tuple[int, int]]  # (first_col, last_col) per cell
+    cells: list[Cell]
+    flags: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells if c.text)
+
+    def as_columns(self, n_cols: int) -> list[Cell]:
+        out = [Cell("") for _ in range(n_cols)]
+        for (a, _), c in zip(self.spans, self.cells):
+            if a < n_cols:
+                out[a] = c if not out[a].text else Cell((out[a].text + " " + c.text).strip(), out[a].bold or c.bold, out[a].words + c.words)
+        return out
+
+
+def cell_text(words: list[Word]) -> Cell:
+    """Words of one cell, in reading order, lines joined with a space."""
+    if not words:
+        return Cell("")
+    from .layout import build_lines
+
+    lines = build_lines(words)
+    text = " ".join(l.text for l in lines)
+    text = re.sub(r"\s+", " ", text).strip()
+    bold_chars = sum(len(w.text) for w in words if w.bold)
+    return Cell(text, bold_chars * 2 >= sum(len(w.text) for w in words), list(words))
+
+
+# ---------------------------------------------------------------- ruled
+
+def ruled_columns(block: Block, tol: float = 2.0) -> list[float]:
+    vs = [r for r in block.rulings if not r.horizontal]
+    xs = _cluster([r.x0 for r in vs], tol)
+    return xs
+
+
+def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
+    hs = [r for r in block.rulings if r.horizontal]
+    ys = _cluster([r.top for r in hs], tol)
+    vs = [r for r in block.rulings if not r.horizontal]
+    words = [w for l in block.lines for w in l.words]
+    bands: list[Band] = []
+    # rows whose text sits below the last rule or above the first (an open-bottom table) still count
+    if words:
+        lo, hi = min(w.top for w in words), max(w.bottom for w in words)
+        if lo < ys[0] - 2:
+            ys.insert(0, lo - 1)
+        if hi > ys[-1] + 2:
+            ys.append(hi + 1)
+    for y0, y1 in zip(ys, ys[1:]):
+        if y1 - y0 < 3:
+            continue
+        inband = [w for w in words if y0 - 1 <= w.yc <= y1 + 1]
+        if not inband:
+            continue
+        words = [w for w in words if w not in set(inband)]
+        # boundaries: verticals crossing this band (at its middle)
+        mid = (y0 + y1) / 2
+        cross = [x for x in xs if any(abs(r.x0 - x) <= tol and r.top <= mid <= r.bottom for r in vs)]
+        if len(cross) < 2:
+            cross = [xs[0], xs[-1]] if len(xs) >= 2 else [min(w.x0 for w in inband) - 1, max(w.x1 for w in inband) + 1]
+        spans, cells = [], []
+        for a, b in zip(cross, cross[1:]):
+            first = _col_index(xs, a)
+            last = _col_index(xs, b) - 1
+            if last < first:
+                continue
+            cw = [w for w in inband if a - 1 <= w.xc < b + 1]
+            spans.append((first, last))
+            cells.append(cell_text(cw))
+        # words outside the outer verticals (text overflowing the table) go to the nearest edge cell
+        outside = [w for w in inband if w.xc < cross[0] - 1 or w.xc >= cross[-1] + 1]
+        if outside and cells:
+            for w in outside:
+                k = 0 if w.xc < cross[0] else len(cells) - 1
+                cells[k] = cell_text(cells[k].words + [w])
+        bands.append(Band(block.page, y0, y1, spans, cells))
+    return bands
+
+
+def _col_index(xs: list[float], x: float) -> int:
+    return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+
+def needs_line_rows(block: Block, bands: list[Band]) -> bool:
+    """A ruled block without inner horizontal rules has rows that only line spacing separates."""
+    n_lines = len(block.lines)
+    return len(bands) <= 2 and n_lines >= 6
+
+
+# ---------------------------------------------------------------- unruled
+
+def header_zone(lines: list[Line]) -> int:
+    """How many leading lines form the header: through the column-number row when printed, else
+    up to the first line that carries data (a number, a code, or a row of values)."""
+    for i, l in enumerate(lines[:18]):
+        if is_column_number_line(l):
+            return i + 1
+    for i, l in enumerate(lines[:12]):
+        if _data_like(l.text):
+            return i
+    return 0
+
+
+def is_column_number_line(line: Line) -> bool:
+    toks = [w.text for w in line.words]
+    if len(toks) < 3:
+        return False
+    nums = [int(m.group(1)) for t in toks for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
+    if not all(COLUMN_NUMBER.match(t) for t in toks):
+        return False
+    return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, b in zip(nums, nums[1:]) if b > a) >= len(nums) * 0.6
+
+
+_MONEY = re.compile(r"\d{1,3}([.,]\d{3}){1,}")
+_DATA_TOKEN = re.compile(r"^\d+([.,]\d+)*%?$|^\d+[.,]\d+")
+
+
+def _data_like(text: str) -> bool:
+    if _MONEY.search(text):
+        return True
+    toks = text.split()
+    nums = [t for t in toks if _DATA_TOKEN.match(t) and not re.fullmatch(r"(19|20)\d\d", t)]
+    return len(nums) >= 2
+
+
+def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 3.0) -> list[float]:
+    """Column boundaries from white-space rivers: x intervals no data line covers."""
+    if not lines:
+        return [x0, x1]
+    lo = int(x0) - 1
+    hi = int(x1) + 2
+    cover = [0] * (hi - lo + 1)
+    for l in lines:
+        for w in l.words:
+            for x in range(int(w.x0) - lo, min(int(w.x1 + 0.999) - lo, hi - lo) + 1):
+                cover[x] += 1
+    bounds = [float(x0) - 0.5]
+    x = 0
+    n = len(cover)
+    while x < n:
+        if cover[x] == 0:
+            start = x
+            while x < n and cover[x] == 0:
+                x += 1
+            if start > 0 and x < n and (x - start) >= min_gap:
+                bounds.append(lo + (start + x) / 2)
+        else:
+            x += 1
+    bounds.append(float(x1) + 0.5)
+    return bounds
+
+
+def add_header_anchors(bounds: list[float], numbers: Line | None) -> list[float]:
+    """Split a text column that holds two printed column numbers (its data columns are empty)."""
+    if numbers is None:
+        return bounds
+    bounds = list(bounds)
+    toks = numbers.words
+    for a, b in zip(toks, toks[1:]):
+        inside = [i for i in range(len(bounds) - 1) if bounds[i] <= a.xc < bounds[i + 1] and bounds[i] <= b.xc < bounds[i + 1]]
+        for _ in inside:
+            bounds.append((a.x1 + b.x0) / 2)
+        bounds.sort()
+    return bounds
+
+
+def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None) -> list[list[Line]]:
+    """Group the lines of a table body into printed rows by the spacing between them."""
+    if not lines:
+        return []
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    heights = [l.bottom - l.top for l in lines]
+    h = statistics.median(heights) if heights else 8.0
+    if gaps:
+        small = sorted(gaps)[: max(1, len(gaps) // 4)]
+        base = statistics.median(small)
+        threshold = max(base + 0.25 * h, base * 1.6)
+    else:
+        threshold = h
+    rows: list[list[Line]] = [[lines[0]]]
+    for prev, line, gap in zip(lines, lines[1:], gaps):
+        if gap > threshold or _starts_values(line, rows[-1], bounds, numeric_cols):
+            rows.append([line])
+        else:
+            rows[-1].append(line)
+    return rows
+
+
+def _col_of(x: float, bounds: list[float]) -> int:
+    for i in range(len(bounds) - 1):
+        if x < bounds[i + 1]:
+            return i
+    return len(bounds) - 2
+
+
+def _starts_values(line: Line, row: list[Line], bounds: list[float], numeric_cols: set[int] | None) -> bool:
+    """A line that puts a number into a numeric column the current row already filled starts a new row."""
+    if not numeric_cols:
+        return False
+    used = {_col_of(w.xc, bounds) for l in row for w in l.words}
+    for w in line.words:
+        c = _col_of(w.xc, bounds)
+        if c in numeric_cols and c in used and re.match(r"^[\d.,%\-]+$", w.text):
+            return True
+    return False
+
+
+def rows_to_bands(rows: list[list[Line]], bounds: list[float], page_of) -> list[Band]:
+    n = len(bounds) - 1
+    bands = []
+    for row in rows:
+        per: list[list[Word]] = [[] for _ in range(n)]
+        for l in row:
+            for w in l.words:
+                per[_col_of(w.xc, bounds)].append(w)
+        bands.append(Band(page_of(row[0]), min(l.top for l in row), max(l.bottom for l in row),
+                          [(i, i) for i in range(n)], [cell_text(ws) for ws in per]))
+    return bands
+
+
+def numeric_columns(lines: list[Line], bounds: list[float]) -> set[int]:
+    n = len(bounds) - 1
+    num = [0] * n
+    tot = [0] * n
+    for l in lines:
+        for w in l.words:
+            c = _col_of(w.xc, bounds)
+            tot[c] += 1
+            if re.match(r"^-?[\d.,]+%?$", w.text) and any(ch.isdigit() for ch in w.text):
+                num[c] += 1
+    return {i for i in range(n) if tot[i] and num[i] / tot[i] >= 0.6}
+
+
+def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int, int, float]]:
+    """Header words grouped into printed cells (words close together), each with the columns it spans."""
+    words = sorted((w for l in lines for w in l.words), key=lambda w: (w.top, w.x0))
+    boxes: list[list[Word]] = []
+    for w in words:
+        placed = False
+        for box in boxes:
+            bx0, bx1 = min(v.x0 for v in box), max(v.x1 for v in box)
+            bbot = max(v.bottom for v in box)
+            h = w.bottom - w.top
+            same_line = any(abs(v.yc - w.yc) < 0.5 * h and (0 <= w.x0 - v.x1 <= 1.2 * h) for v in box)
+            below = 0 <= w.top - bbot <= 0.9 * h and w.x0 < bx1 + 1 and w.x1 > bx0 - 1 and _same_column(w, box, bounds)
+            if same_line or below:
+                box.append(w)
+                placed = True
+                break
+        if not placed:
+            boxes.append([w])
+    out = []
+    for box in boxes:
+        bx0, bx1 = min(v.x0 for v in box), max(v.x1 for v in box)
+        cols = [i for i in range(len(bounds) - 1) if min(bx1, bounds[i + 1]) - max(bx0, bounds[i]) > 0.3 * min(bx1 - bx0, bounds[i + 1] - bounds[i])]
+        if not cols:
+            cols = [_col_of((bx0 + bx1) / 2, bounds)]
+        out.append((cell_text(box).text, min(cols), max(cols), min(v.top for v in box)))
+    return out
+
+
+def _same_column(w: Word, box: list[Word], bounds: list[float]) -> bool:
+    return _col_of(w.xc, bounds) in {_col_of(v.xc, bounds) for v in box} or (
+        max(v.x1 for v in box) - min(v.x0 for v in box) > (bounds[-1] - bounds[0]) * 0.08
+    )

@@ -1,0 +1,264 @@
+"""Page layout: words into lines, running headers and footers, and the blocks that hold tables.
+
+A block is a region of one page that holds (part of) a table: either a ruled region (connected
+vertical and horizontal rulings, or a stack of horizontal rules of one width) or a run of
+multi-column text lines between prose paragraphs. The lines just above a block are its caption.
+This module does not split blocks into cells (`extract.grid`) nor join pages (`extract.stitch`).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .model import Line, Page, Ruling, Word
+
+CAPTION = re.compile(
+    r"^\s*\**\s*(tabel|table|lampiran)\b|^\s*T\s*-?\s*C\s*[.\-]?\s*\d{2}\b",
+    re.I,
+)
+PAGE_NUMBER = re.compile(r"^\s*(-\s*)?(hal(aman)?\.?\s*)?([0-9]{1,4}|[ivxlc]{1,6})(\s*-)?\s*$", re.I)
+
+
+@dataclass
+class Block:
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[Line]
+    ruled: bool
+    rulings: list[Ruling] = field(default_factory=list)
+    caption_lines: list[Line] = field(default_factory=list)
+    context_lines: list[Line] = field(default_factory=list)
+    page_width: float = 0.0
+    page_height: float = 0.0
+    first_on_page: bool = False
+    last_on_page: bool = False
+    content_top: float = 0.0  # top of the page's first content line (after running headers)
+
+    @property
+    def caption(self) -> str:
+        return " ".join(l.text for l in self.caption_lines).strip()
+
+
+def build_lines(words: list[Word]) -> list[Line]:
+    """Group words into lines by vertical centre; each line sorted left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.yc, w.x0)):
+        if lines:
+            cur = lines[-1]
+            yc = statistics.fmean(x.yc for x in cur)
+            h = max(x.bottom - x.top for x in cur)
+            if abs(w.yc - yc) <= max(1.5, 0.35 * min(h, w.bottom - w.top)):
+                cur.append(w)
+                continue
+        lines.append([w])
+    return [Line(sorted(ws, key=lambda w: w.x0)) for ws in lines]
+
+
+def _norm_running(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+
+
+def running_texts(pages: list[Page], band: float = 0.11) -> set[str]:
+    """Normalised texts of lines repeated near the top or bottom of many pages (running headers/footers)."""
+    counts: Counter[str] = Counter()
+    for p in pages:
+        if not p.words:
+            continue
+        seen = set()
+        for line in build_lines(p.words):
+            if line.bottom < p.height * band or line.top > p.height * (1 - band):
+                seen.add(_norm_running(line.text))
+        counts.update(seen)
+    n = sum(1 for p in pages if p.words)
+    need = max(2, int(0.25 * n))
+    return {t for t, c in counts.items() if c >= need and len(t) > 1}
+
+
+def _is_running(line: Line, page: Page, running: set[str], band: float = 0.11) -> bool:
+    in_band = line.bottom < page.height * band or line.top > page.height * (1 - band)
+    if not in_band:
+        return False
+    return _norm_running(line.text) in running or bool(PAGE_NUMBER.match(line.text))
+
+
+def _segments(line: Line, gap: float | None = None) -> list[list[Word]]:
+    """Split a line where the space between words is much wider than a word space."""
+    out: list[list[Word]] = [[line.words[0]]]
+    for prev, w in zip(line.words, line.words[1:]):
+        g = gap if gap is not None else max(4.0, 1.1 * (w.size or (w.bottom - w.top)))
+        if w.x0 - prev.x1 > g:
+            out.append([w])
+        else:
+            out[-1].append(w)
+    return out
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [statistics.fmean(c) for c in out]
+
+
+def ruled_regions(page: Page, tol: float = 2.0) -> list[tuple[float, float, float, float, list[Ruling]]]:
+    """Bounding boxes of ruled tables: connected grids of rulings, or stacks of equal-width horizontal rules."""
+    rs = [r for r in page.rulings if (r.x1 - r.x0) < page.width * 0.98 or (r.bottom - r.top) < page.height * 0.98]
+    n = len(rs)
+    if n < 2:
+        return []
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(n), key=lambda i: rs[i].top)
+    for a_idx, i in enumerate(order):
+        a = rs[i]
+        for j in order[a_idx + 1:]:
+            b = rs[j]
+            if b.top > a.bottom + tol:
+                break
+            if b.x0 <= a.x1 + tol and a.x0 <= b.x1 + tol:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Ruling]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(rs[i])
+    regions = []
+    used: set[int] = set()
+    for g in groups.values():
+        hs = [r for r in g if r.horizontal]
+        vs = [r for r in g if not r.horizontal]
+        if len(_cluster([r.top for r in hs], tol)) >= 2 and len(_cluster([r.x0 for r in vs], tol)) >= 3:
+            regions.append((min(r.x0 for r in g), min(r.top for r in g), max(r.x1 for r in g), max(r.bottom for r in g), g))
+            used.update(id(r) for r in g)
+    # tables ruled with horizontal lines only: several long rules sharing their left and right ends
+    loose = [r for r in rs if r.horizontal and id(r) not in used and (r.x1 - r.x0) >= page.width * 0.3]
+    by_span: dict[tuple[int, int], list[Ruling]] = {}
+    for r in loose:
+        by_span.setdefault((round(r.x0 / 6), round(r.x1 / 6)), []).append(r)
+    for rules in by_span.values():
+        ys = _cluster([r.top for r in rules], tol)
+        if len(ys) < 3:
+            continue
+        # split the stack where consecutive rules are far apart (two tables on one page)
+        start = 0
+        for k in range(1, len(ys) + 1):
+            if k == len(ys) or ys[k] - ys[k - 1] > page.height * 0.3:
+                if k - start >= 3:
+                    sel = [r for r in rules if ys[start] - tol <= r.top <= ys[k - 1] + tol]
+                    regions.append((min(r.x0 for r in sel), ys[start], max(r.x1 for r in sel), ys[k - 1], sel))
+                start = k
+    return regions
+
+
+def _is_prose(line: Line, content_x0: float, content_x1: float) -> bool:
+    width = content_x1 - content_x0
+    if width <= 0:
+        return False
+    segs = _segments(line)
+    return len(segs) == 1 and (line.x1 - line.x0) >= 0.55 * width and len(line.words) >= 6
+
+
+def page_blocks(page: Page, running: set[str]) -> list[Block]:
+    """The table blocks of one page, top to bottom, each with its caption lines."""
+    lines = [l for l in build_lines(page.words) if not _is_running(l, page, running)]
+    if not lines:
+        return []
+    content_x0 = min(l.x0 for l in lines)
+    content_x1 = max(l.x1 for l in lines)
+    content_top = min(l.top for l in lines)
+    blocks: list[Block] = []
+    taken: set[int] = set()
+    for x0, top, x1, bottom, rules in ruled_regions(page):
+        inside = [
+            i for i, l in enumerate(lines)
+            if i not in taken and l.top >= top - 2 and l.bottom <= bottom + 2 and l.x0 >= x0 - 4 and l.x1 <= x1 + 4
+        ]
+        # words of lines that straddle the region edge still belong to the cells they sit in
+        part = [
+            i for i, l in enumerate(lines)
+            if i not in taken and i not in inside and top - 2 <= (l.top + l.bottom) / 2 <= bottom + 2
+            and l.x0 < x1 and l.x1 > x0
+        ]
+        idx = sorted(inside + part)
+        if not idx:
+            continue
+        taken.update(idx)
+        blocks.append(Block(page.number, x0, top, x1, bottom, [lines[i] for i in idx], True, rules))
+    # unruled runs of multi-column lines
+    run: list[int] = []
+
+    def flush():
+        multi = [i for i in run if len(_segments(lines[i])) >= 3]
+        if len(multi) >= 2:
+            ls = [lines[i] for i in run]
+            # trim leading lines above the first multi-column line that look like headings, kept as caption
+            blocks.append(Block(page.number, min(l.x0 for l in ls), min(l.top for l in ls), max(l.x1 for l in ls),
+                                max(l.bottom for l in ls), ls, False))
+        run.clear()
+
+    for i, line in enumerate(lines):
+        if i in taken:
+            flush()
+            continue
+        if _is_prose(line, content_x0, content_x1) or CAPTION.match(line.text):
+            flush()
+            continue
+        if run and line.top - lines[run[-1]].bottom > 3.5 * (line.bottom - line.top):
+            flush()
+        run.append(i)
+    flush()
+    blocks.sort(key=lambda b: b.top)
+    _trim_unruled_tops(blocks)
+    for b in blocks:
+        b.page_width, b.page_height, b.content_top = page.width, page.height, content_top
+        b.caption_lines, b.context_lines = _caption_above(b, lines, blocks)
+    if blocks:
+        blocks[0].first_on_page = True
+        blocks[-1].last_on_page = True
+    return blocks
+
+
+def _trim_unruled_tops(blocks: list[Block]) -> None:
+    """Single-segment lines at the top of an unruled block that sit far above its table are headings, not rows."""
+    for b in blocks:
+        if b.ruled:
+            continue
+        while len(b.lines) > 2 and len(_segments(b.lines[0])) == 1 and b.lines[1].top - b.lines[0].bottom > 6:
+            b.lines.pop(0)
+        b.top = min(l.top for l in b.lines)
+
+
+def _caption_above(block: Block, lines: list[Line], blocks: list[Block]) -> tuple[list[Line], list[Line]]:
+    """Lines just above the block (up to the previous block or a paragraph gap): caption and title."""
+    floor = max((b.bottom for b in blocks if b.bottom <= block.top + 1 and b is not block), default=-1.0)
+    above = [l for l in lines if floor < l.top and l.bottom <= block.top + 1 and l not in block.lines]
+    above.sort(key=lambda l: l.top)
+    caption: list[Line] = []
+    y = block.top
+    for l in reversed(above):
+        h = l.bottom - l.top
+        if y - l.bottom > max(30.0, 4 * h) or len(caption) >= 6:
+            break
+        caption.insert(0, l)
+        y = l.top
+    # keep from the first caption-like line on; what is above it is context (a sentence or heading)
+    start = next((k for k, l in enumerate(caption) if CAPTION.match(l.text)), None)
+    context: list[Line] = []
+    if start is not None:
+        context, caption = caption[:start], caption[start:]
+    rest = [l for l in above if l.bottom <= (caption[0].top if caption else block.top) + 1 and l not in context]
+    context = (rest[-2:] if not context else context)
+    return caption, context

@@ -1,0 +1,137 @@
+"""Open a PDF safely and read its pages as words and rulings.
+
+Checks the file before parsing (empty, not a PDF, encrypted, damaged) and raises the matching
+`extract.errors` exception with a plain reason. Pages are read with pdfplumber, which applies
+/Rotate, so a landscape table stored sideways on a portrait page comes out upright.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from .errors import DamagedPdf, EmptyFile, Encrypted, NotAPdf
+from .model import Page, Ruling, Word
+
+log = logging.getLogger(__name__)
+
+# pdfminer is chatty about damaged objects; a damaged file is reported through our own status.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b|-b\b", re.I)
+MIN_TEXT_CHARS = 25  # a page with fewer characters than this has no usable text layer
+
+
+def check_file(path: Path) -> int:
+    """Validate `path` as a readable PDF and return its page count."""
+    try:
+        size = path.stat().st_size
+    except OSError as ex:
+        raise NotAPdf(path, f"cannot be read ({ex.strerror})") from ex
+    if size == 0:
+        raise EmptyFile(path, "the file is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise NotAPdf(path, f"not a PDF ({_describe_head(head)})")
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as ex:
+        msg = str(ex).lower()
+        if "password" in msg or "security" in msg:
+            raise Encrypted(path, "the PDF is encrypted with a password; decrypt it first (e.g. qpdf --decrypt)") from ex
+        raise DamagedPdf(path, f"the PDF is damaged or truncated and cannot be opened ({ex})") from ex
+    try:
+        n = len(doc)
+    finally:
+        doc.close()
+    if n == 0:
+        raise DamagedPdf(path, "the PDF has no pages (damaged or truncated)")
+    return n
+
+
+def _describe_head(head: bytes) -> str:
+    if head.startswith(b"PK"):
+        return "it is a ZIP container such as a Word .docx or Excel .xlsx file; export it to PDF first"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is an old Word .doc or Excel .xls file; export it to PDF first"
+    if head.lstrip()[:1] in (b"<",):
+        return "it looks like HTML or XML"
+    return "no %PDF- header"
+
+
+def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
+    """Yield the pages of `path` (1-based `pages`, default all) with words, rulings and image cover."""
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as ex:  # pdfminer raises many types on broken files
+        raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
+    with pdf:
+        wanted = pages or list(range(1, len(pdf.pages) + 1))
+        for number in wanted:
+            try:
+                yield _read_page(pdf.pages[number - 1], number)
+            except Exception as ex:  # one unreadable page must not lose the rest of the document
+                log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
+                yield Page(number=number, width=0, height=0, words=[], rulings=[])
+
+
+def _read_page(pp, number: int) -> Page:
+    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=2.5, keep_blank_chars=False, extra_attrs=["fontname", "size"])
+    words = [
+        Word(
+            text=w["text"],
+            x0=float(w["x0"]),
+            x1=float(w["x1"]),
+            top=float(w["top"]),
+            bottom=float(w["bottom"]),
+            bold=bool(_BOLD.search(w.get("fontname") or "")),
+            size=float(w.get("size") or 0),
+        )
+        for w in raw
+        if w["text"].strip() and w.get("upright", True)
+    ]
+    rulings = []
+    for e in pp.edges:
+        x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
+        if e["orientation"] == "h" and x1 - x0 >= 3:
+            rulings.append(Ruling(x0, top, x1, top))
+        elif e["orientation"] == "v" and bottom - top >= 3:
+            rulings.append(Ruling(x0, top, x0, bottom))
+    area = float(pp.width * pp.height) or 1.0
+    cover = 0.0
+    for im in pp.images:
+        w = max(0.0, min(float(im["x1"]), pp.width) - max(float(im["x0"]), 0))
+        h = max(0.0, min(float(im["bottom"]), pp.height) - max(float(im["top"]), 0))
+        cover += w * h / area
+    return Page(
+        number=number,
+        width=float(pp.width),
+        height=float(pp.height),
+        words=words,
+        rulings=rulings,
+        rotation=int(pp.rotation or 0),
+        n_chars=len(pp.chars),
+        image_cover=min(1.0, cover),
+    )
+
+
+def prescan_text(path: Path) -> list[str]:
+    """Fast text of every page (pypdfium2), for metadata and to decide which pages to analyse."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        out = []
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            out.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return out
+    finally:
+        doc.close()

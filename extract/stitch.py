@@ -1,0 +1,336 @@
+"""Logical tables: blocks joined across pages, headers separated, repeated headers and split rows mended.
+
+A block continues the table above it when it opens the next page, carries no caption of its own
+(or one that says it continues), and its header, if it prints one, is the same header. Its
+repeated header rows are dropped; a first row that holds only the rest of the previous page's
+last row (a row split by the page break) is joined to that row with a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from . import grid
+from .grid import Band
+from .layout import CAPTION, Block
+from .model import Cell, GridRow, HeaderCell, Line, LogicalTable
+
+HEADER_WORDS = re.compile(
+    r"\b(kode|no\.?|nomor|urusan|bidang|program|kegiatan|indikator|kinerja|target|realisasi|capaian|lokasi|pagu|"
+    r"indikatif|kebutuhan|dana|sumber|catatan|keterangan|satuan|tahun|rencana|prakiraan|maju|tingkat|anggaran|"
+    r"rasio|uraian|sasaran|tujuan|kondisi|awal|akhir|penanggung|jawab|perangkat|outcome|output|renstra|renja|rkpd|"
+    r"rancangan|hasil|analisis|penting|volume|besaran|usulan|(rp\.?))\b",
+    re.I,
+)
+CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|sub|unit|kelurahan|urusan|penunjang)$|[(,/\-]$", re.I)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s).lower()
+
+
+@dataclass
+class _Group:
+    blocks: list[Block] = field(default_factory=list)
+    header_sig: str = ""
+
+
+def _header_lines(block: Block) -> list[Line]:
+    return block.lines[: grid.header_zone(block.lines)]
+
+
+def _signature(block: Block) -> str:
+    lines = _header_lines(block)
+    text = " ".join(l.text for l in lines)
+    if len(HEADER_WORDS.findall(text)) < 2:
+        return ""
+    # a bag of words: the order of lines in a multi-row header depends on vertical centring
+    return _bag(text)
+
+
+def _bag(text: str) -> str:
+    return " ".join(sorted(text.lower().split()))
+
+
+def _similar(a: str, b: str) -> bool:
+    if not (a and b):
+        return False
+    if fuzz.token_sort_ratio(a, b) >= 75:
+        return True
+    # a repeated header whose tall cells the page break cut short is a subset of the full header
+    return fuzz.token_set_ratio(a, b) >= 90 and min(len(a), len(b)) >= 0.5 * max(len(a), len(b))
+
+
+def group_blocks(blocks: list[Block]) -> list[list[Block]]:
+    groups: list[_Group] = []
+    for b in blocks:
+        sig = _signature(b)
+        cur = groups[-1] if groups else None
+        if cur is not None and _continues(cur, b, sig):
+            cur.blocks.append(b)
+            continue
+        groups.append(_Group([b], sig))
+    return [g.blocks for g in groups]
+
+
+def _continues(group: _Group, b: Block, sig: str) -> bool:
+    prev = group.blocks[-1]
+    if b.page != prev.page + 1 or not b.first_on_page or not prev.last_on_page:
+        return False
+    if b.ruled != prev.ruled:
+        return False
+    cap = b.caption
+    if cap and CAPTION.match(cap) and "lanjut" not in cap.lower():
+        first_cap = group.blocks[0].caption
+        if not first_cap or _norm(first_cap)[:40] != _norm(cap)[:40]:
+            return False
+    if sig and group.header_sig and not _similar(sig, group.header_sig):
+        return False
+    if sig and not group.header_sig:
+        return False
+    # the table must open the page: nothing but a caption-less heading may stand above it
+    if b.top - b.content_top > 0.25 * b.page_height and not sig:
+        return False
+    # similar horizontal extent relative to the page
+    w_prev = (prev.x1 - prev.x0) / (prev.page_width or 1)
+    w_b = (b.x1 - b.x0) / (b.page_width or 1)
+    return abs(w_prev - w_b) < 0.2
+
+
+# ---------------------------------------------------------------- one logical table
+
+
+def build_table(blocks: list[Block]) -> LogicalTable | None:
+    first = blocks[0]
+    if first.ruled:
+        per_block = [_ruled_bands(b) for b in blocks]
+    else:
+        per_block = _unruled_bands(blocks)
+    if not per_block or not per_block[0][1]:
+        return None
+    xs0, bands0 = per_block[0]
+    n_cols = len(xs0) - 1
+    if n_cols < 2:
+        return None
+    n_head = _header_count(bands0)
+    head_bands = bands0[:n_head]
+    header, numbers = _header_from_bands(head_bands, n_cols)
+    if not first.ruled and blocks_header_cells(blocks, xs0) is not None:
+        header, numbers = blocks_header_cells(blocks, xs0)
+    head_keys = {_bag(b.text) for b in head_bands if b.text}
+    rows: list[GridRow] = []
+    flags: set[str] = set()
+    for k, (block, (xs, bands)) in enumerate(zip(blocks, per_block)):
+        body = bands[n_head:] if k == 0 else bands
+        if k > 0:
+            # drop a repeated header: leading bands that match the first page's header rows
+            while body and (
+                _bag(body[0].text) in head_keys
+                or any(_similar(_bag(body[0].text), h) for h in head_keys)
+                or _is_number_band(body[0])
+            ):
+                body = body[1:]
+                flags.add("header_removed")
+        mapped = [_to_columns(band, xs, xs0, block, first, n_cols) for band in body]
+        for j, cells in enumerate(mapped):
+            band = body[j]
+            if not any(c.text for c in cells):
+                continue
+            if _is_number_band(band):
+                flags.add("header_removed")
+                continue
+            row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
+            if k > 0 and j == 0 and rows and _is_fragment(cells, rows[-1], numbers):
+                _join(rows[-1], cells)
+                rows[-1].flags.add("split_row_joined")
+                flags.add("split_row_joined")
+                continue
+            rows.append(row)
+    if not rows:
+        return None
+    return LogicalTable(
+        page_start=first.page,
+        page_end=blocks[-1].page,
+        n_cols=n_cols,
+        header=header,
+        column_numbers=numbers,
+        rows=rows,
+        caption=first.caption,
+        context=" ".join(l.text for l in first.context_lines),
+        ruled=first.ruled,
+        flags=flags,
+    )
+
+
+def _ruled_bands(block: Block) -> tuple[list[float], list[Band]]:
+    xs = grid.ruled_columns(block)
+    if len(xs) < 2:
+        return xs, []
+    bands = grid.ruled_bands(block, xs)
+    if grid.needs_line_rows(block, bands):
+        lines = block.lines
+        nh = grid.header_zone(lines)
+        head = grid.ruled_bands(Block(block.page, block.x0, block.top, block.x1, lines[nh - 1].bottom + 1 if nh else block.top,
+                                      lines[:nh], True, block.rulings), xs) if nh else []
+        body = lines[nh:]
+        num = grid.numeric_columns(body, xs)
+        rows = grid.line_rows(body, xs, num)
+        bands = head + grid.rows_to_bands(rows, xs, lambda l: block.page)
+    return xs, bands
+
+
+def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
+    first = blocks[0]
+    data_lines: list[Line] = []
+    heads: list[list[Line]] = []
+    first_sig = _signature(first)
+    for k, b in enumerate(blocks):
+        nh = grid.header_zone(b.lines) if (k == 0 or (first_sig and _similar(_signature(b), first_sig))) else 0
+        heads.append(b.lines[:nh])
+        data_lines.extend(b.lines[nh:])
+    x0 = min(b.x0 for b in blocks)
+    x1 = max(b.x1 for b in blocks)
+    bounds = grid.text_columns(data_lines, x0, x1)
+    numbers_line = next((l for l in heads[0] if grid.is_column_number_line(l)), None)
+    bounds = grid.add_header_anchors(bounds, numbers_line)
+    num = grid.numeric_columns(data_lines, bounds)
+    out = []
+    for b, head in zip(blocks, heads):
+        body = b.lines[len(head):]
+        rows = grid.line_rows(body, bounds, num)
+        bands = grid.rows_to_bands(rows, bounds, lambda l, p=b.page: p)
+        if head:
+            hb = grid.rows_to_bands([[l] for l in head], bounds, lambda l, p=b.page: p)
+            bands = hb + bands
+            for band in hb:
+                band.flags.add("header")
+        out.append((bounds, bands))
+    # the header count of the first block is the number of its header lines
+    first_bands = out[0][1]
+    n_head = len(heads[0])
+    for band in first_bands[:n_head]:
+        band.flags.add("header")
+    return out
+
+
+def blocks_header_cells(blocks: list[Block], bounds: list[float]):
+    head = _header_lines(blocks[0])
+    if not head:
+        return None
+    n = len(bounds) - 1
+    numbers = [""] * n
+    text_lines = head
+    if grid.is_column_number_line(head[-1]):
+        text_lines = head[:-1]
+        for w in head[-1].words:
+            numbers[grid._col_of(w.xc, bounds)] = w.text if not numbers[grid._col_of(w.xc, bounds)] else numbers[grid._col_of(w.xc, bounds)] + w.text
+    boxes = grid.header_cells(text_lines, bounds)
+    tops = sorted({round(t) for *_, t in boxes})
+    header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top in boxes]
+    _spread_numbers(numbers, header)
+    return header, numbers
+
+
+def _spread_numbers(numbers: list[str], header: list[HeaderCell]) -> None:
+    """A sub-column (value | satuan) under one header cell shares that cell's column number."""
+    for h in header:
+        cols = range(h.first_col, h.last_col + 1)
+        have = [numbers[c] for c in cols if numbers[c]]
+        if len(have) == 1:
+            for c in cols:
+                numbers[c] = numbers[c] or have[0]
+
+
+def _header_count(bands: list[Band]) -> int:
+    if bands and "header" in bands[0].flags:
+        return sum(1 for b in bands if "header" in b.flags)
+    for i, b in enumerate(bands[:8]):
+        if _is_number_band(b):
+            return i + 1
+    n = 0
+    for b in bands[:6]:
+        if _looks_header(b):
+            n += 1
+        else:
+            break
+    return n
+
+
+def _looks_header(b: Band) -> bool:
+    texts = [c.text for c in b.cells if c.text]
+    if not texts:
+        return False
+    if grid._data_like(" ".join(texts)):
+        return False
+    hits = sum(1 for t in texts if HEADER_WORDS.search(t))
+    return hits * 2 >= len(texts) and hits >= 1
+
+
+def _is_number_band(b: Band) -> bool:
+    texts = [c.text for c in b.cells if c.text]
+    if len(texts) < 3:
+        return False
+    if not all(grid.COLUMN_NUMBER.match(t) for t in texts):
+        return False
+    nums = [int(m.group(1)) for t in texts for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
+    return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, c in zip(nums, nums[1:]) if c > a) >= 0.6 * len(nums)
+
+
+def _header_from_bands(bands: list[Band], n_cols: int) -> tuple[list[HeaderCell], list[str]]:
+    header: list[HeaderCell] = []
+    numbers = [""] * n_cols
+    for r, b in enumerate(bands):
+        if _is_number_band(b):
+            for (a, z), c in zip(b.spans, b.cells):
+                for col in range(a, min(z, n_cols - 1) + 1):
+                    numbers[col] = c.text
+            continue
+        for (a, z), c in zip(b.spans, b.cells):
+            if c.text:
+                header.append(HeaderCell(c.text, r, a, min(z, n_cols - 1)))
+    # merge vertically split header text of a cell that rules did not separate
+    return header, numbers
+
+
+def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, first: Block, n_cols: int) -> list[Cell]:
+    if xs is xs0 or (len(xs) == len(xs0) and all(abs(a - b) < 3 for a, b in zip(xs, xs0))):
+        return band.as_columns(n_cols)
+    out = [Cell("") for _ in range(n_cols)]
+    scale = (first.x1 - first.x0) / ((block.x1 - block.x0) or 1)
+    for (a, z), c in zip(band.spans, band.cells):
+        if not c.text:
+            continue
+        xm = (xs[a] + xs[min(z + 1, len(xs) - 1)]) / 2
+        x = first.x0 + (xm - block.x0) * scale
+        col = grid._col_of(x, xs0)
+        if out[col].text:
+            out[col] = Cell(out[col].text + " " + c.text, out[col].bold or c.bold, out[col].words + c.words)
+        else:
+            out[col] = c
+    return out
+
+
+def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
+    """Is this first row of a continuation page the rest of the previous page's last row?"""
+    filled = [i for i, c in enumerate(cells) if c.text]
+    if not filled:
+        return False
+    if any(grid._DATA_TOKEN.match(cells[i].text.split()[0]) for i in filled):
+        return False
+    first_text = cells[filled[0]].text
+    if first_text[:1].islower() or first_text[:1] in ")],.;:":
+        return True
+    prev_texts = [prev.cells[i].text for i in filled]
+    if any(t and (CONNECTOR_END.search(t) or t.count("(") > t.count(")")) for t in prev_texts):
+        return True
+    return False
+
+
+def _join(row: GridRow, cells: list[Cell]) -> None:
+    for i, c in enumerate(cells):
+        if c.text:
+            old = row.cells[i]
+            row.cells[i] = Cell((old.text + " " + c.text).strip(), old.bold or c.bold, old.words + c.words)

@@ -1,0 +1,113 @@
+"""The `sakip` command line: a thin layer over `pipelines.run` and `extract`.
+
+    sakip extract data/raw --out data/clean
+    sakip inspect data/raw/renja.pdf
+    sakip schema
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sakip")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+def main(verbose: bool) -> None:
+    """sakip-tables: Renja, Renstra and LKjIP tables from PDF to tidy Parquet.
+
+    \b
+    Example:
+      sakip extract data/raw --out data/clean
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default=Path("data/clean"), show_default=True, type=click.Path(path_type=Path),
+              help="Folder for documents/tables/rows/values.parquet.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+def extract(paths: tuple[Path, ...], out_dir: Path, progress: bool | None) -> None:
+    """Extract the tables of every file in PATHS (files or folders, recursive) into Parquet.
+
+    Every input file gets a row in documents.parquet with its status (ok, no_tables, needs_ocr,
+    failed) and, when not ok, the reason. Exits 0 unless every file failed.
+
+    \b
+    Examples:
+      sakip extract data/raw --out data/clean
+      sakip extract renja-2022.pdf renstra/ --out /tmp/out
+    """
+    from .run import run_extract
+
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        click.echo(f"{p}: no such file or folder", err=True)
+    existing = [p for p in paths if p.exists()]
+    summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True))
+    click.echo(summary.text())
+    if summary.n_files == 0:
+        click.echo("no input files found", err=True)
+        sys.exit(1)
+    if summary.statuses["failed"] == summary.n_files or (missing and summary.n_files == 0):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rows", "show_rows", default=0, show_default=True, help="Also print the first N rows of each table.")
+def inspect(pdf: Path, show_rows: int) -> None:
+    """Print which tables were found in PDF, on which pages, with row counts and columns.
+
+    \b
+    Example:
+      sakip inspect data/raw/renja-2022-kanigaran-ruled.pdf --rows 3
+    """
+    from .run import process_file
+
+    r = process_file(pdf)
+    d = r.document
+    click.echo(f"{pdf}: {d['status']}" + (f" ({d['message']})" if d["message"] else ""))
+    click.echo(f"  {d['n_pages']} pages, type {d['doc_type']}, perangkat daerah {d['perangkat_daerah']}, "
+               f"pemda {d['pemda']}, tahun {d['tahun']}")
+    for t in r.tables:
+        pages = f"p.{t['page_start']}" + (f"-{t['page_end']}" if t["page_end"] != t["page_start"] else "")
+        click.echo(f"  {t['table_code']:8s} {pages:10s} {t['n_rows']:4d} rows  {len(t['columns']):2d} columns"
+                   f"  [{t['identified_by']}] {(t['title'] or '')[:70]}")
+        click.echo(f"           columns: {', '.join(t['columns'])}")
+        if show_rows:
+            for row in [x for x in r.rows if x["table_id"] == t["table_id"]][:show_rows]:
+                click.echo(f"           {row['row_no']:3d} p.{row['page']} {row['level']:12s} {' | '.join(row['cells'])[:160]}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the data dictionary of the Parquet outputs (Markdown).
+
+    \b
+    Example:
+      sakip schema > docs/DATA_DICTIONARY.md
+    """
+    from .schema import data_dictionary
+
+    click.echo(data_dictionary())
+
+
+def _register_optional() -> None:
+    """Commands that live in other packages (nomenclature) join the group when present."""
+    try:
+        from nomenclature.cli import match_command, nomenclature_group
+    except ImportError:
+        return
+    main.add_command(nomenclature_group, "nomenclature")
+    main.add_command(match_command, "match")
+
+
+_register_optional()

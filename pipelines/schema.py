@@ -1,0 +1,95 @@
+"""The output contract (v1), declared once: Arrow schemas with a description of every column.
+
+Used three ways: to build and validate what the writers write, to generate the data dictionary
+(`sakip schema` / docs/DATA_DICTIONARY.md), and in tests.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+VALUE_TYPE = pa.decimal128(20, 4)
+
+
+def _f(name: str, typ: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, typ, nullable=nullable, metadata={"description": doc})
+
+
+DOCUMENTS = pa.schema([
+    _f("doc_id", pa.string(), "First 16 hex digits of the file's sha256; joins every other file.", False),
+    _f("source_path", pa.string(), "Path of the input file as given to `sakip extract`.", False),
+    _f("sha256", pa.string(), "sha256 of the file's bytes (null when the file could not be read).")
+    , _f("n_pages", pa.int32(), "Number of pages (null when the file could not be opened)."),
+    _f("doc_type", pa.string(), "renja, renstra, lkjip or unknown, from the title pages and the tables found."),
+    _f("perangkat_daerah", pa.string(), "The perangkat daerah (OPD) named on the title pages, as printed."),
+    _f("pemda", pa.string(), "The pemerintah daerah (provinsi, kabupaten or kota) named on the title pages."),
+    _f("tahun", pa.int32(), "The document's year (Renja: plan year; Renstra: first year of the period)."),
+    _f("status", pa.string(), "ok, no_tables, needs_ocr or failed.", False),
+    _f("message", pa.string(), "Why the status is not ok, in plain words; null when ok."),
+    _f("n_tables", pa.int32(), "Number of logical tables extracted.", False),
+    _f("extractor_version", pa.string(), "Version of sakip-tables that produced this row.", False),
+])
+
+TABLES = pa.schema([
+    _f("table_id", pa.string(), "doc_id + '-t' + the table's order in the document (t01, t02, ...).", False),
+    _f("doc_id", pa.string(), "The document.", False),
+    _f("table_code", pa.string(), "T-C.29, T-C.31, T-C.33 (identified by caption, title or header); another printed T-C code; or 'other'.", False),
+    _f("identified_by", pa.string(), "How the code was decided: caption, title, header or none."),
+    _f("title", pa.string(), "The caption and title lines as printed above the table (null if none)."),
+    _f("page_start", pa.int32(), "First page (1-based) of the table.", False),
+    _f("page_end", pa.int32(), "Last page (1-based) of the table.", False),
+    _f("n_rows", pa.int32(), "Number of data rows (headers removed, split rows joined).", False),
+    _f("columns", pa.list_(pa.string()), "Canonical column names, one per printed column, in printed order.", False),
+    _f("header", pa.list_(pa.string()), "The printed header text above each column (levels joined with ' / ').", False),
+    _f("column_numbers", pa.list_(pa.string()), "The printed column-number row per column, e.g. '8 = (7/6)' ('' if none)."),
+    _f("ruled", pa.bool_(), "True when the table is drawn with rulings; False when cells were found from white space."),
+    _f("flags", pa.list_(pa.string()), "header_removed (repeated headers dropped), split_row_joined (a row split by a page break was rejoined)."),
+    _f("number_locale", pa.string(), "id (1.234,56) or us (1,234.56): how numbers of this table were read."),
+])
+
+ROWS = pa.schema([
+    _f("table_id", pa.string(), "The table.", False),
+    _f("doc_id", pa.string(), "The document.", False),
+    _f("table_code", pa.string(), "The table's code (see tables.table_code).", False),
+    _f("row_no", pa.int32(), "Order of the row in the logical table, from 1.", False),
+    _f("page", pa.int32(), "Page (1-based) where the row starts.", False),
+    _f("level", pa.string(), "urusan, bidang_urusan, program, kegiatan, sub_kegiatan, label, total or unknown.", False),
+    _f("kode_raw", pa.string(), "The code as printed (kode column, or a code leading the name)."),
+    _f("kode", pa.string(), "The code in one dotted form, e.g. 7.01.02.2.01.0002; null when none or not a code."),
+    _f("uraian_raw", pa.string(), "The item name as printed, rejoined across a page break."),
+    _f("uraian", pa.string(), "The item name cleaned of layout noise."),
+    _f("indikator", pa.string(), "The performance indicator printed with the item."),
+    _f("cells", pa.list_(pa.string()), "Every printed cell of the row, one per column of tables.columns, as printed ('' when empty).", False),
+    _f("bold", pa.bool_(), "The row is printed bold (documents often bold program and kegiatan rows)."),
+    _f("flags", pa.list_(pa.string()), "split_row_joined when the row was split by a page break and rejoined."),
+])
+
+VALUES = pa.schema([
+    _f("table_id", pa.string(), "The table.", False),
+    _f("doc_id", pa.string(), "The document.", False),
+    _f("table_code", pa.string(), "The table's code.", False),
+    _f("row_no", pa.int32(), "The row (rows.row_no).", False),
+    _f("column", pa.string(), "Canonical column, e.g. target, realisasi, tingkat_realisasi, pagu_indikatif, analisis_kebutuhan_dana.", False),
+    _f("tahun", pa.int32(), "The year the column refers to, from the header (or the caption); null when not printed."),
+    _f("value", VALUE_TYPE, "The number, exact (decimal128(20,4)); null when empty, text or malformed."),
+    _f("unit", pa.string(), "Rp, %, or the printed satuan of the value (e.g. Dokumen, Persentase)."),
+    _f("value_raw", pa.string(), "The cell exactly as printed.", False),
+    _f("parse_status", pa.string(), "ok, empty, dash (a '-' read as 0), repaired (read with a rule, see note), malformed (value withheld), text.", False),
+    _f("parse_note", pa.string(), "Which rule repaired the number, or why it is malformed."),
+    _f("candidates", pa.list_(VALUE_TYPE), "For a malformed number: the values it may have meant, for the audit to confirm by sums."),
+])
+
+SCHEMAS: dict[str, pa.Schema] = {"documents": DOCUMENTS, "tables": TABLES, "rows": ROWS, "values": VALUES}
+
+
+def data_dictionary() -> str:
+    """The data dictionary as Markdown, generated from the schemas above."""
+    out = ["# Data dictionary (output contract v%s)" % SCHEMA_VERSION, ""]
+    for name, schema in SCHEMAS.items():
+        out += [f"## `{name}.parquet`", "", "| column | type | meaning |", "|---|---|---|"]
+        for f in schema:
+            doc = (f.metadata or {}).get(b"description", b"").decode()
+            out.append(f"| `{f.name}` | `{f.type}`{'' if f.nullable else ' not null'} | {doc} |")
+        out.append("")
+    return "\n".join(out)
