@@ -184,20 +184,50 @@ def add_header_anchors(bounds: list[float], numbers: Line | None) -> list[float]
     """Split a text column that holds two printed column numbers (its data columns are empty)."""
     if numbers is None:
         return bounds
-    bounds = list(bounds)
-    toks = numbers.words
-    for a, b in zip(toks, toks[1:]):
-        inside = [i for i in range(len(bounds) - 1) if bounds[i] <= a.xc < bounds[i + 1] and bounds[i] <= b.xc < bounds[i + 1]]
-        for _ in inside:
-            bounds.append((a.x1 + b.x0) / 2)
-        bounds.sort()
-    return bounds
+    out = list(bounds)
+    toks = _number_tokens(numbers)
+    for i in range(len(bounds) - 1):
+        left, right = bounds[i], bounds[i + 1]
+        inside = [c for c in toks if left <= c < right]
+        if len(inside) < 2:
+            continue
+        # each number is printed centred in its column: walk from both edges and average
+        from_left, edge = [], left
+        for c in inside[:-1]:
+            edge = max(edge + 1, 2 * c - edge)
+            from_left.append(edge)
+        from_right, edge = [], right
+        for c in reversed(inside[1:]):
+            edge = min(edge - 1, 2 * c - edge)
+            from_right.insert(0, edge)
+        for k, (a, b) in enumerate(zip(from_left, from_right)):
+            lo, hi = inside[k], inside[k + 1]
+            x = (a + b) / 2
+            out.append(min(max(x, lo + 1), hi - 1))
+    return sorted(out)
 
 
-def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None) -> list[list[Line]]:
-    """Group the lines of a table body into printed rows by the spacing between them."""
+def _number_tokens(line: Line) -> list[float]:
+    """Centres of the printed column numbers; '8 = (7/6)' printed as several words is one number."""
+    centres, group = [], []
+    for w in line.words:
+        if group and (re.match(r"^\(?\d", w.text) and not group[-1].text.endswith(("=", "+", "/", "(")) and w.x0 - group[-1].x1 > 2.5):
+            centres.append((group[0].x0 + group[-1].x1) / 2)
+            group = []
+        group.append(w)
+    if group:
+        centres.append((group[0].x0 + group[-1].x1) / 2)
+    return centres
+
+
+def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None,
+              rules: list[float] | None = None) -> list[list[Line]]:
+    """Group the lines of a table body into printed rows: at a horizontal rule between two lines
+    when the table has them, else by the spacing between lines."""
     if not lines:
         return []
+    if rules and len(rules) >= 3:
+        return _rows_by_rules(lines, sorted(rules))
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
     heights = [l.bottom - l.top for l in lines]
     h = statistics.median(heights) if heights else 8.0
@@ -210,6 +240,16 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     rows: list[list[Line]] = [[lines[0]]]
     for prev, line, gap in zip(lines, lines[1:], gaps):
         if gap > threshold or _starts_values(line, rows[-1], bounds, numeric_cols):
+            rows.append([line])
+        else:
+            rows[-1].append(line)
+    return rows
+
+
+def _rows_by_rules(lines: list[Line], rules: list[float]) -> list[list[Line]]:
+    rows: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:]):
+        if any(prev.bottom - 1 <= y <= line.top + 1 for y in rules):
             rows.append([line])
         else:
             rows[-1].append(line)
@@ -261,8 +301,9 @@ def numeric_columns(lines: list[Line], bounds: list[float]) -> set[int]:
     return {i for i in range(n) if tot[i] and num[i] / tot[i] >= 0.6}
 
 
-def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int, int, float]]:
-    """Header words grouped into printed cells (words close together), each with the columns it spans."""
+def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int, int, float, float]]:
+    """Header words grouped into printed cells (words close together), each with the columns it spans,
+    its top and its bottom."""
     words = sorted((w for l in lines for w in l.words), key=lambda w: (w.top, w.x0))
     boxes: list[list[Word]] = []
     for w in words:
@@ -285,7 +326,25 @@ def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int,
         cols = [i for i in range(len(bounds) - 1) if min(bx1, bounds[i + 1]) - max(bx0, bounds[i]) > 0.3 * min(bx1 - bx0, bounds[i + 1] - bounds[i])]
         if not cols:
             cols = [_col_of((bx0 + bx1) / 2, bounds)]
-        out.append((cell_text(box).text, min(cols), max(cols), min(v.top for v in box)))
+        out.append((cell_text(box).text, min(cols), max(cols), min(v.top for v in box), max(v.bottom for v in box)))
+    return _widen_spanning(out, len(bounds) - 1)
+
+
+def _widen_spanning(boxes: list[tuple[str, int, int, float, float]], n: int) -> list[tuple[str, int, int, float, float]]:
+    """Without rules a spanning header ('Rancangan Awal RKPD') is only as wide as its words: widen it
+    over the neighbouring columns whose headers all sit below it."""
+    out = []
+    for text, a, b, top, bottom in boxes:
+        def free(col: int) -> bool:
+            over = [x for x in boxes if x[1] <= col <= x[2]]
+            return bool(over) and all(x[3] > bottom - 0.5 for x in over)
+        below = [x for x in boxes if x[3] > bottom - 0.5 and x[1] >= a and x[2] <= b]
+        if below or any(free(c) for c in (a - 1, b + 1) if 0 <= c < n):
+            while a - 1 >= 0 and free(a - 1):
+                a -= 1
+            while b + 1 < n and free(b + 1):
+                b += 1
+        out.append((text, a, b, top, bottom))
     return out
 
 

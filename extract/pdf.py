@@ -82,7 +82,7 @@ def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
 
 
 def _read_page(pp, number: int) -> Page:
-    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=2.5, keep_blank_chars=False, extra_attrs=["fontname", "size"])
+    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=1.5, keep_blank_chars=False, extra_attrs=["fontname", "size"])
     words = [
         Word(
             text=w["text"],
@@ -98,10 +98,11 @@ def _read_page(pp, number: int) -> Page:
     ]
     rulings = []
     for e in pp.edges:
+        # orientation from geometry: pdfplumber labels edges before applying /Rotate
         x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
-        if e["orientation"] == "h" and x1 - x0 >= 3:
+        if x1 - x0 >= bottom - top and x1 - x0 >= 3:
             rulings.append(Ruling(x0, top, x1, top))
-        elif e["orientation"] == "v" and bottom - top >= 3:
+        elif bottom - top > x1 - x0 and bottom - top >= 3:
             rulings.append(Ruling(x0, top, x0, bottom))
     area = float(pp.width * pp.height) or 1.0
     cover = 0.0

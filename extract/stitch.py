@@ -105,7 +105,9 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
 
 def build_table(blocks: list[Block]) -> LogicalTable | None:
     first = blocks[0]
-    if first.ruled:
+    # a block ruled with horizontal lines only takes its columns from white space
+    lattice = first.ruled and len(grid.ruled_columns(first)) >= 3
+    if lattice:
         per_block = [_ruled_bands(b) for b in blocks]
     else:
         per_block = _unruled_bands(blocks)
@@ -118,7 +120,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     n_head = _header_count(bands0)
     head_bands = bands0[:n_head]
     header, numbers = _header_from_bands(head_bands, n_cols)
-    if not first.ruled and blocks_header_cells(blocks, xs0) is not None:
+    if not lattice and blocks_header_cells(blocks, xs0) is not None:
         header, numbers = blocks_header_cells(blocks, xs0)
     head_keys = {_bag(b.text) for b in head_bands if b.text}
     rows: list[GridRow] = []
@@ -160,7 +162,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         rows=rows,
         caption=first.caption,
         context=" ".join(l.text for l in first.context_lines),
-        ruled=first.ruled,
+        ruled=lattice,
         flags=flags,
     )
 
@@ -200,7 +202,8 @@ def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
     out = []
     for b, head in zip(blocks, heads):
         body = b.lines[len(head):]
-        rows = grid.line_rows(body, bounds, num)
+        rules = [r.top for r in b.rulings if r.horizontal]
+        rows = grid.line_rows(body, bounds, num, rules)
         bands = grid.rows_to_bands(rows, bounds, lambda l, p=b.page: p)
         if head:
             hb = grid.rows_to_bands([[l] for l in head], bounds, lambda l, p=b.page: p)
@@ -228,8 +231,8 @@ def blocks_header_cells(blocks: list[Block], bounds: list[float]):
         for w in head[-1].words:
             numbers[grid._col_of(w.xc, bounds)] = w.text if not numbers[grid._col_of(w.xc, bounds)] else numbers[grid._col_of(w.xc, bounds)] + w.text
     boxes = grid.header_cells(text_lines, bounds)
-    tops = sorted({round(t) for *_, t in boxes})
-    header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top in boxes]
+    tops = sorted({round(t) for _, _, _, t, _ in boxes})
+    header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top, _ in boxes]
     _spread_numbers(numbers, header)
     return header, numbers
 
@@ -251,8 +254,9 @@ def _header_count(bands: list[Band]) -> int:
         if _is_number_band(b):
             return i + 1
     n = 0
-    for b in bands[:6]:
-        if _looks_header(b):
+    for i, b in enumerate(bands[:6]):
+        # below the first header row, a band with a single filled cell is a data row (NON URUSAN, a label)
+        if _looks_header(b) and (i == 0 or sum(1 for c in b.cells if c.text) >= 2):
             n += 1
         else:
             break

@@ -197,7 +197,8 @@ def canonical_columns(t: LogicalTable, profile: Profile | None, numeric_share: l
 
 
 def _satuan_name(value: str) -> str:
-    return "satuan" + value[len("target"):] if value.startswith("target") else f"satuan_{value}"
+    """target → satuan, target_maju → satuan_maju, rancangan_target → rancangan_satuan, realisasi → satuan_realisasi."""
+    return value.replace("target", "satuan", 1) if "target" in value else f"satuan_{value}"
 
 
 def _slug(text: str) -> str:
