@@ -1,0 +1,385 @@
+"""Match printed program / kegiatan / sub kegiatan rows to one version of the nomenclature.
+
+`Matcher(reference).match(name, level=None, code=None, parent_code=None)` gives a `Match`;
+`match_many` does the same for many rows at once (rapidfuzz `process.cdist` over the distinct
+comparable names, one matrix per level). The decision, in order:
+
+1. A printed code that exists in the reference (after normalising it, reading `7.01.01...` as the
+   supporting program `X.XX.01...` and, failing that, the kegiatan digit 1 as 2 or 2 as 1) is
+   used when the printed name agrees with the official one (`match_method='code'`). When the
+   name disagrees strongly, the row is `ambiguous` and `reason` says why.
+2. Otherwise the name: an identical comparable name is `exact`; else the best `fuzzy` candidate.
+   Candidates are looked for among the children of `parent_code` first, then in the whole level.
+   Unmatched below `settings.threshold`; ambiguous when the runner-up (another code) is within
+   `settings.margin`.
+
+Special-region kegiatan (digit 3-8: Papua, Aceh...) repeat general names under other codes; an
+exact tie between a general and a special-region code goes to the general one.
+The matcher never changes the reference; it does not know about documents or Parquet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from nomenclature._codes import code_level, generic_form, kegiatan_digit, normalize_code, with_kegiatan_digit
+from nomenclature.names import Variant, Vocabulary, comparable, location_variants
+from nomenclature.reference import ITEM_LEVELS, Reference
+
+MATCH_COLUMNS = (
+    "nomenclature_code",
+    "nomenclature_name",
+    "nomenclature_version",
+    "match_score",
+    "match_method",
+    "match_status",
+)
+_GENERAL_DIGITS = {"kabkota": "2", "provinsi": "1"}
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Every tunable of the matcher, chosen on the labelled set (see tests/benchmarks)."""
+
+    scorer: Callable = fuzz.token_sort_ratio
+    threshold: float = 85.0  # best fuzzy score below this: unmatched
+    margin: float = 3.0  # runner-up (another code) within this of the best: ambiguous
+    code_agreement: float = 60.0  # printed name vs the code's official name, token_set_ratio
+    top_n: int = 5  # candidates kept on each Match
+
+    def __post_init__(self):
+        if not 0 <= self.threshold <= 100 or not 0 <= self.code_agreement <= 100:
+            raise ValueError("threshold and code_agreement are scores between 0 and 100")
+        if self.margin < 0 or self.top_n < 1:
+            raise ValueError("margin must be >= 0 and top_n >= 1")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    name: str
+    level: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    nomenclature_code: str | None
+    nomenclature_name: str | None
+    nomenclature_version: str
+    match_score: float
+    match_method: str | None  # 'code', 'exact', 'fuzzy'; None when unmatched
+    match_status: str  # 'matched', 'ambiguous', 'unmatched'
+    lokasi_unit: str | None = None
+    level: str | None = None  # level of the matched entry
+    reason: str | None = None
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+
+    def as_row(self) -> dict:
+        return {c: getattr(self, c) for c in MATCH_COLUMNS} | {"lokasi_unit": self.lokasi_unit, "match_reason": self.reason}
+
+
+def matches_frame(matches: Iterable[Match]) -> pd.DataFrame:
+    """The match columns (plus lokasi_unit and match_reason) as a DataFrame, one row per match."""
+    return pd.DataFrame([m.as_row() for m in matches], columns=[*MATCH_COLUMNS, "lokasi_unit", "match_reason"])
+
+
+class _PemdaList:
+    """Item rows of one pemda list, with the comparable names and the lookups the matcher needs."""
+
+    def __init__(self, table: pd.DataFrame, pemda: str, vocab: Vocabulary):
+        self.pemda = pemda
+        t = table.reset_index(drop=True)
+        self.codes = t["code"].to_numpy()
+        self.names = t["name"].to_numpy()
+        self.levels = t["level"].to_numpy()
+        self.parents = t["parent_code"].to_numpy()
+        self.cmp = [comparable(n) for n in self.names]
+        self.row_of_code = {c: i for i, c in enumerate(self.codes)}
+        self.cols_of_level = {lv: np.flatnonzero(self.levels == lv) for lv in ITEM_LEVELS}
+        self.cols_of_level[None] = np.flatnonzero(np.isin(self.levels, ITEM_LEVELS))
+        self.col_sets = {lv: set(cols.tolist()) for lv, cols in self.cols_of_level.items()}
+        self.children: dict[str, np.ndarray] = {
+            p: np.asarray(idx) for p, idx in pd.Series(range(len(t))).groupby(t["parent_code"]).groups.items()
+        }
+        self.exact: dict[str, list[int]] = {}
+        for i, c in enumerate(self.cmp):
+            self.exact.setdefault(c, []).append(i)
+        general = _GENERAL_DIGITS[pemda]
+        self.special = np.array([(kegiatan_digit(c) or general) not in ("1", "2") for c in self.codes])
+
+
+@dataclass
+class _Row:
+    name: str
+    level: str | None
+    code: str | None
+    parent: str | None
+    variants: list[Variant] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+
+
+class Matcher:
+    def __init__(self, reference: Reference, settings: MatchSettings | None = None, pemda: str | None = None):
+        self.reference = reference
+        self.settings = settings or MatchSettings()
+        items = reference.items()
+        self.vocab = Vocabulary(comparable(n) for n in items["name"])
+        self.lists = {p: _PemdaList(items[items["pemda"] == p], p, self.vocab) for p in sorted(items["pemda"].unique())}
+        if pemda is not None and pemda not in self.lists:
+            raise ValueError(f"pemda {pemda!r} is not in reference {reference.version} (has {sorted(self.lists)})")
+        self.pemda = pemda
+
+    # --- public API --------------------------------------------------------------------------
+
+    def match(self, name: str, level: str | None = None, code: str | None = None, parent_code: str | None = None) -> Match:
+        return self.match_many([name], [level], [code], [parent_code])[0]
+
+    def match_many(
+        self,
+        names: Sequence[str],
+        levels: Sequence[str | None] | None = None,
+        codes: Sequence[str | None] | None = None,
+        parent_codes: Sequence[str | None] | None = None,
+    ) -> list[Match]:
+        n = len(names)
+        levels = _column(levels, n, "levels")
+        codes = _column(codes, n, "codes")
+        parent_codes = _column(parent_codes, n, "parent_codes")
+        for lv in set(levels) - {None}:
+            if lv not in ITEM_LEVELS:
+                raise ValueError(f"level {lv!r} is not one of {', '.join(ITEM_LEVELS)}")
+        rows = [_Row(_text(nm), lv, normalize_code(c) if _text(c) else None, _text(p) or None)
+                for nm, lv, c, p in zip(names, levels, codes, parent_codes)]
+        raw_codes = [_text(c) for c in codes]
+        pl = self.lists[self._pemda_for(rows)]
+        for r in rows:
+            r.variants = location_variants(r.name) if r.name else [Variant("", None, True)]
+            r.queries = [self.vocab.repair(comparable(v.name)) for v in r.variants]
+        scores = self._score(pl, rows)
+        out = []
+        for i, r in enumerate(rows):
+            by_name = self._by_name(pl, r, scores[i]) if r.name else None
+            out.append(self._decide(pl, r, raw_codes[i], by_name))
+        return out
+
+    def candidates(self, name: str, level: str | None = None, n: int = 5) -> list[Candidate]:
+        """The best `n` entries for a name regardless of thresholds (for `sakip match`)."""
+        r = _Row(_text(name), level, None, None)
+        r.variants = location_variants(r.name)
+        r.queries = [self.vocab.repair(comparable(v.name)) for v in r.variants]
+        pl = self.lists[self._pemda_for([r])]
+        s = self._score(pl, [r])[0]
+        best: dict[str, Candidate] = {}
+        for vi, row in enumerate(s):
+            for j in np.argsort(-row)[: n * 2]:
+                col = pl.cols_of_level[level][j]
+                cand = Candidate(pl.codes[col], pl.names[col], pl.levels[col], float(row[j]))
+                if cand.code not in best or best[cand.code].score < cand.score:
+                    best[cand.code] = cand
+        return sorted(best.values(), key=lambda c: -c.score)[:n]
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _pemda_for(self, rows: list[_Row]) -> str:
+        if self.pemda:
+            return self.pemda
+        # A document's printed kegiatan codes say whose list it follows (digit 1 provinsi, 2 kab/kota).
+        digits = Counter(kegiatan_digit(r.code) for r in rows if r.code)
+        votes = {"provinsi": digits.get("1", 0), "kabkota": digits.get("2", 0)}
+        if votes["provinsi"] > votes["kabkota"] and "provinsi" in self.lists:
+            return "provinsi"
+        return "kabkota" if "kabkota" in self.lists else next(iter(self.lists))
+
+    def _score(self, pl: _PemdaList, rows: list[_Row]) -> list[list[np.ndarray]]:
+        """Per row, per variant: scores against the columns of the row's level (cols_of_level)."""
+        out: list[list[np.ndarray | None]] = [[None] * len(r.queries) for r in rows]
+        by_level: dict[str | None, list[tuple[int, int]]] = {}
+        for i, r in enumerate(rows):
+            level_cols = pl.col_sets[r.level]
+            if any(c in level_cols for q in r.queries for c in pl.exact.get(q, ())):
+                # An identical official name scores 100: no fuzzy reading can beat it.
+                out[i] = [np.zeros(len(pl.cols_of_level[r.level]), dtype=np.float32)] * len(r.queries)
+                continue
+            for v in range(len(r.queries)):
+                by_level.setdefault(r.level, []).append((i, v))
+        for level, slots in by_level.items():
+            cols = pl.cols_of_level[level]
+            choices = [pl.cmp[c] for c in cols]
+            queries = sorted({rows[i].queries[v] for i, v in slots})
+            pos = {q: k for k, q in enumerate(queries)}
+            matrix = np.zeros((len(queries), len(cols)), dtype=np.float32)
+            for start in range(0, len(queries), 2000):
+                chunk = queries[start:start + 2000]
+                matrix[start:start + len(chunk)] = process.cdist(
+                    chunk, choices, scorer=self.settings.scorer, dtype=np.float32, workers=-1
+                )
+            for i, v in slots:
+                out[i][v] = matrix[pos[rows[i].queries[v]]]
+        return out
+
+    def _by_name(self, pl: _PemdaList, r: _Row, scores: list[np.ndarray]) -> Match:
+        """Best reading of the name, constrained by level and (first) by the parent."""
+        s = self.settings
+        cols = pl.cols_of_level[r.level]
+        parent_cols = None
+        if r.parent:
+            parent = normalize_code(r.parent) or r.parent
+            for p in (parent, generic_form(parent)):
+                if p and p in pl.children:
+                    kids = pl.children[p]
+                    parent_cols = np.flatnonzero(np.isin(cols, kids))
+                    break
+        best: Match | None = None
+        for vi, (variant, query) in enumerate(zip(r.variants, r.queries)):
+            row_scores = scores[vi]
+            m = None
+            if parent_cols is not None and len(parent_cols):
+                m = self._decide_among(pl, query, row_scores, cols, parent_cols, variant, r.level)
+                if m.match_status != "matched":
+                    m = None
+            if m is None:
+                m = self._decide_among(pl, query, row_scores, cols, np.arange(len(cols)), variant, r.level)
+            if best is None or _rank(m) > _rank(best):
+                best = m
+        return best
+
+    def _decide_among(self, pl, query, row_scores, cols, subset, variant: Variant, level) -> Match:
+        s = self.settings
+        version = self.reference.version
+        if not query:
+            return Match(None, None, version, 0.0, None, "unmatched", variant.lokasi_unit, reason="empty name")
+        in_subset = pl.col_sets[level] if len(subset) == len(cols) else set(cols[subset].tolist())
+        exact = [c for c in pl.exact.get(query, []) if c in in_subset]
+        if exact:
+            if len(exact) > 1:
+                general = [c for c in exact if not pl.special[c]]
+                exact = general or exact
+            cands = tuple(Candidate(pl.codes[c], pl.names[c], pl.levels[c], 100.0) for c in exact[: s.top_n])
+            if len(exact) == 1:
+                c = exact[0]
+                return Match(pl.codes[c], pl.names[c], version, 100.0, "exact", "matched", variant.lokasi_unit,
+                             pl.levels[c], None, cands)
+            c = exact[0]
+            return Match(pl.codes[c], pl.names[c], version, 100.0, "exact", "ambiguous", variant.lokasi_unit,
+                         pl.levels[c], f"the official name is shared by {len(exact)} codes: "
+                         + ", ".join(pl.codes[x] for x in exact), cands)
+        sub_scores = row_scores[subset]
+        k = min(len(subset), s.top_n * 3)
+        if k == 0:
+            return Match(None, None, version, 0.0, None, "unmatched", variant.lokasi_unit, reason="no candidates")
+        top = np.argpartition(-sub_scores, k - 1)[:k]
+        top = top[np.argsort(-sub_scores[top], kind="stable")]
+        ref_cols = cols[subset[top]]
+        top_scores = sub_scores[top]
+        # Special-region duplicates of a general entry (same comparable name) are not rivals.
+        seen_names: dict[str, int] = {}
+        keep = []
+        for j, c in enumerate(ref_cols):
+            key = pl.cmp[c]
+            if key in seen_names:
+                prev = seen_names[key]
+                if pl.special[ref_cols[prev]] and not pl.special[c]:
+                    keep[keep.index(prev)] = j
+                    seen_names[key] = j
+                continue
+            seen_names[key] = j
+            keep.append(j)
+        cands = tuple(Candidate(pl.codes[ref_cols[j]], pl.names[ref_cols[j]], pl.levels[ref_cols[j]],
+                                round(float(top_scores[j]), 1)) for j in keep[: s.top_n])
+        b = cands[0]
+        if b.score < s.threshold:
+            return Match(None, None, version, b.score, None, "unmatched", variant.lokasi_unit, None,
+                         f"best candidate {b.code} scores {b.score:g} < {s.threshold:g}", cands)
+        if len(cands) > 1 and cands[1].score >= b.score - s.margin:
+            return Match(b.code, b.name, version, b.score, "fuzzy", "ambiguous", variant.lokasi_unit, b.level,
+                         f"{cands[1].code} scores {cands[1].score:g}, within {s.margin:g} of {b.code}", cands)
+        return Match(b.code, b.name, version, b.score, "fuzzy", "matched", variant.lokasi_unit, b.level, None, cands)
+
+    def _decide(self, pl: _PemdaList, r: _Row, raw_code: str, by_name: Match | None) -> Match:
+        version = self.reference.version
+        if raw_code and r.code is None:
+            return _with_reason(by_name, f"printed code {raw_code!r} is not a code of this nomenclature")
+        if r.code is None:
+            return by_name or Match(None, None, version, 0.0, None, "unmatched", reason="no name and no code")
+        found, how = self._lookup_code(pl, r.code)
+        if found is None:
+            if by_name is None:
+                return Match(None, None, version, 0.0, None, "unmatched",
+                             reason=f"printed code {r.code} is not in {version}")
+            return _with_reason(by_name, f"printed code {r.code} is not in {version}")
+        entry = Candidate(pl.codes[found], pl.names[found], pl.levels[found], 100.0)
+        if by_name is None:  # a code alone
+            return Match(entry.code, entry.name, version, 100.0, "code", "matched", None, entry.level, how, (entry,))
+        lokasi = by_name.lokasi_unit
+        agreement = max(fuzz.token_set_ratio(q, pl.cmp[found]) for q in r.queries)
+        same = by_name.nomenclature_code == entry.code
+        code_score = max(float(self.settings.scorer(q, pl.cmp[found])) for q in r.queries)
+        name_elsewhere = (not same and by_name.match_status == "matched"
+                          and code_score < by_name.match_score - self.settings.margin)
+        if same or (agreement >= self.settings.code_agreement and not name_elsewhere):
+            score = round(max(agreement, by_name.match_score if same else 0.0), 1)
+            return Match(entry.code, entry.name, version, score, "code", "matched", lokasi, entry.level, how,
+                         (replace(entry, score=score),) + tuple(c for c in by_name.candidates if c.code != entry.code))
+        # The name disagrees with the code: report it, trust neither blindly.
+        if name_elsewhere:
+            return replace(by_name, match_status="ambiguous", reason=(
+                f"printed code {r.code} is {entry.code} {entry.name!r} (score {code_score:.1f}) but the name "
+                f"matches {by_name.nomenclature_code} (score {by_name.match_score:g})"))
+        return Match(entry.code, entry.name, version, round(float(agreement), 1), "code", "ambiguous", lokasi,
+                     entry.level, f"printed name disagrees with code {entry.code} {entry.name!r} "
+                     f"(agreement {agreement:g} < {self.settings.code_agreement:g})",
+                     (replace(entry, score=round(float(agreement), 1)),) + by_name.candidates)
+
+    def _lookup_code(self, pl: _PemdaList, code: str) -> tuple[int | None, str | None]:
+        tries = [(code, None)]
+        g = generic_form(code)
+        if g:
+            tries.append((g, f"{code} read as the supporting program {g}"))
+        digit = kegiatan_digit(code)
+        if digit in ("1", "2"):
+            other = "2" if digit == "1" else "1"
+            for c, _ in list(tries):
+                swapped = with_kegiatan_digit(c, other)
+                tries.append((swapped, f"{code} read as {swapped} (kegiatan digit {digit} is not in the {pl.pemda} list)"))
+        for c, how in tries:
+            if c in pl.row_of_code and pl.levels[pl.row_of_code[c]] in ITEM_LEVELS:
+                return pl.row_of_code[c], how
+        return None, None
+
+
+def _rank(m: Match) -> tuple:
+    status = {"matched": 2, "ambiguous": 1, "unmatched": 0}[m.match_status]
+    return (m.match_score, status)
+
+
+def _with_reason(m: Match | None, reason: str) -> Match:
+    if m is None:
+        return Match(None, None, "", 0.0, None, "unmatched", reason=reason)
+    return replace(m, reason=f"{reason}; {m.reason}" if m.reason else reason)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
+
+
+def _column(values, n: int, what: str) -> list:
+    if values is None:
+        return [None] * n
+    values = list(values)
+    if len(values) != n:
+        raise ValueError(f"{what}: {len(values)} values for {n} names")
+    return [None if _text(v) == "" else v for v in values]
