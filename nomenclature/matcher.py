@@ -175,7 +175,7 @@ class Matcher:
         r.variants = location_variants(r.name)
         r.queries = [self.vocab.repair(comparable(v.name)) for v in r.variants]
         pl = self.lists[self._pemda_for([r])]
-        s = self._score(pl, [r])[0]
+        s = self._score(pl, [r], skip_exact=False)[0]
         best: dict[str, Candidate] = {}
         for vi, row in enumerate(s):
             for j in np.argsort(-row)[: n * 2]:
@@ -197,13 +197,13 @@ class Matcher:
             return "provinsi"
         return "kabkota" if "kabkota" in self.lists else next(iter(self.lists))
 
-    def _score(self, pl: _PemdaList, rows: list[_Row]) -> list[list[np.ndarray]]:
+    def _score(self, pl: _PemdaList, rows: list[_Row], skip_exact: bool = True) -> list[list[np.ndarray]]:
         """Per row, per variant: scores against the columns of the row's level (cols_of_level)."""
         out: list[list[np.ndarray | None]] = [[None] * len(r.queries) for r in rows]
         by_level: dict[str | None, list[tuple[int, int]]] = {}
         for i, r in enumerate(rows):
             level_cols = pl.col_sets[r.level]
-            if any(c in level_cols for q in r.queries for c in pl.exact.get(q, ())):
+            if skip_exact and any(c in level_cols for q in r.queries for c in pl.exact.get(q, ())):
                 # An identical official name scores 100: no fuzzy reading can beat it.
                 out[i] = [np.zeros(len(pl.cols_of_level[r.level]), dtype=np.float32)] * len(r.queries)
                 continue
