@@ -29,7 +29,15 @@ def extract_document(path: str | Path) -> ExtractedDocument:
             raise NoTextLayer(path, f"no text layer on any of its {n_pages} pages (a scan); it needs OCR")
         raise NoTextLayer(path, f"none of its {n_pages} pages has text")
     running = running_texts(pages)
-    blocks = [b for p in pages for b in page_blocks(p, running)]
+    blocks = []
+    orphan: list = []
+    for p in pages:
+        page_blocks_, tail = page_blocks(p, running)
+        if page_blocks_ and orphan and not page_blocks_[0].caption_lines:
+            # the caption stood alone at the foot of the previous page
+            page_blocks_[0].caption_lines = orphan
+        blocks.extend(page_blocks_)
+        orphan = tail
     tables: list[LogicalTable] = []
     for group in group_blocks(blocks):
         t = build_table(group)

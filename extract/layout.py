@@ -171,11 +171,12 @@ def _is_prose(line: Line, content_x0: float, content_x1: float) -> bool:
     return len(segs) == 1 and (line.x1 - line.x0) >= 0.55 * width and len(line.words) >= 6
 
 
-def page_blocks(page: Page, running: set[str]) -> list[Block]:
-    """The table blocks of one page, top to bottom, each with its caption lines."""
+def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]:
+    """The table blocks of one page, top to bottom, each with its caption lines; and the caption lines
+    left at the foot of the page below the last block (a table whose caption ends a page)."""
     lines = [l for l in build_lines(page.words) if not _is_running(l, page, running)]
     if not lines:
-        return []
+        return [], []
     content_x0 = min(l.x0 for l in lines)
     content_x1 = max(l.x1 for l in lines)
     content_top = min(l.top for l in lines)
@@ -228,7 +229,10 @@ def page_blocks(page: Page, running: set[str]) -> list[Block]:
     if blocks:
         blocks[0].first_on_page = True
         blocks[-1].last_on_page = True
-    return blocks
+    floor = blocks[-1].bottom if blocks else -1.0
+    tail = [l for l in lines if l.top > floor]
+    start = next((k for k, l in enumerate(tail) if CAPTION.match(l.text)), None)
+    return blocks, (tail[start:start + 6] if start is not None else [])
 
 
 def _trim_unruled_tops(blocks: list[Block]) -> None:

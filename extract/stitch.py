@@ -90,7 +90,10 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
     if sig and group.header_sig and not _similar(sig, group.header_sig):
         return False
     if sig and not group.header_sig:
-        return False
+        # only a header's top rows (or nothing but a caption) fit at the foot of the previous page
+        header_only = len(group.blocks) == 1 and len(prev.lines) <= 4 and not any(grid._data_like(l.text) for l in prev.lines)
+        if not header_only:
+            return False
     # the table must open the page: nothing but a caption-less heading may stand above it
     if b.top - b.content_top > 0.25 * b.page_height and not sig:
         return False
@@ -113,11 +116,23 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         per_block = _unruled_bands(blocks)
     if not per_block or not per_block[0][1]:
         return None
+    top_header: list[Band] = []
+    if lattice and len(blocks) > 1 and per_block[0][1] and _header_count(per_block[0][1]) >= len(per_block[0][1]):
+        # the page break cut the header: its top rows end one page, the rest opens the next
+        xs_cut, bands_cut = per_block[0]
+        xs_next = per_block[1][0]
+        top_header = [_remap_band(b, xs_cut, xs_next) for b in bands_cut]
+        blocks, per_block = blocks[1:], per_block[1:]
+        per_block[0] = (per_block[0][0], top_header + per_block[0][1])
+        for b in top_header:
+            b.flags.add("header")
     xs0, bands0 = per_block[0]
     n_cols = len(xs0) - 1
     if n_cols < 2:
         return None
     n_head = _header_count(bands0)
+    if top_header:
+        n_head = len(top_header) + _header_count(bands0[len(top_header):])
     head_bands = bands0[:n_head]
     header, numbers = _header_from_bands(head_bands, n_cols)
     if not lattice and blocks_header_cells(blocks, xs0) is not None:
@@ -165,6 +180,16 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         ruled=lattice,
         flags=flags,
     )
+
+
+def _remap_band(band: Band, xs_from: list[float], xs_to: list[float]) -> Band:
+    """A band of a block cut from its table, expressed in the columns of the table's next block."""
+    spans = []
+    for a, z in band.spans:
+        lo, hi = xs_from[a], xs_from[min(z + 1, len(xs_from) - 1)]
+        cols = [i for i in range(len(xs_to) - 1) if xs_to[i] >= lo - 2 and xs_to[i + 1] <= hi + 2]
+        spans.append((min(cols), max(cols)) if cols else (grid._col_of((lo + hi) / 2, xs_to),) * 2)
+    return Band(band.page, band.top, band.bottom, spans, band.cells, set(band.flags))
 
 
 def _ruled_bands(block: Block) -> tuple[list[float], list[Band]]:
