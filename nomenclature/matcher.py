@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from nomenclature._codes import code_level, generic_form, kegiatan_digit, normalize_code, with_kegiatan_digit
+from nomenclature._codes import generic_form, kegiatan_digit, normalize_code, with_kegiatan_digit
 from nomenclature.names import Variant, Vocabulary, comparable, location_variants
 from nomenclature.reference import ITEM_LEVELS, Reference
 

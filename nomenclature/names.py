@@ -107,7 +107,10 @@ def location_variants(name: str) -> list[Variant]:
             continue
         if "(" in place or ")" in place:
             continue
-        out.append(Variant(text[: m.start()].strip(), _tidy_location(text[m.start():]), False))
+        lokasi = _tidy_location(text[m.start():])
+        out.append(Variant(text[: m.start()].strip(), lokasi, False))
+        # The word may belong to the name too: `Pemberdayaan Masyarakat di Kelurahan` + `Kanigaran`.
+        out.append(Variant(text[: m.end()].strip(), lokasi, False))
     if len(out) == 1:
         return [Variant(text, None, True)]
     return out

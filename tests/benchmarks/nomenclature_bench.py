@@ -37,7 +37,7 @@ SHARED = REPO.parent / "shared"
 CACHE = REPO / "build" / "nomenclature_bench"
 sys.path.insert(0, str(REPO))
 
-from nomenclature._codes import _normalize_code, code_level  # noqa: E402
+from normalize.codes import code_level, normalize_code  # noqa: E402
 from nomenclature.matcher import Matcher, MatchSettings  # noqa: E402
 from nomenclature.names import comparable  # noqa: E402
 from nomenclature.reference import Reference, read_reference_file  # noqa: E402
@@ -90,7 +90,7 @@ def positives() -> list[dict]:
         if m:
             rows.append({"source": "kaltim-renja", "printed_code": m.group(1), "name": m.group(2)})
     for r in rows:
-        r["code"] = _normalize_code(r["printed_code"])
+        r["code"] = normalize_code(r["printed_code"])
         if (r["source"], r["code"], comparable(r["name"])) in PRINTED_CODE_WRONG:
             r["code"] = PRINTED_CODE_WRONG[(r["source"], r["code"], comparable(r["name"]))]
         r["level"] = code_level(r["code"]) if r["code"] else None

@@ -1,0 +1,366 @@
+"""Nomenclature: the built-in reference, the importer and its store, the matcher, the CLI.
+
+The matching tests use names exactly as printed in the three seed documents of Kecamatan
+Kanigaran (quoted with their line: `renja L…`, `renstra L…`, `lkjip L…`; see shared/MESSINESS.md)
+and need nothing but the built-in list. Tests against the full published list need
+`../shared/nomenclature` and are skipped without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from nomenclature.cli import match_command, nomenclature_group
+from nomenclature.matcher import MATCH_COLUMNS, Matcher, matches_frame
+from nomenclature.names import comparable, location_variants
+from nomenclature.reference import (
+    BUILTIN_VERSION,
+    InvalidReference,
+    NomenclatureError,
+    UnknownVersion,
+    import_reference,
+    list_versions,
+    load_builtin,
+    load_reference,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FULL_CSV = SHARED / "nomenclature" / "nomenclature.csv"
+needs_shared = pytest.mark.skipif(
+    not FULL_CSV.exists(), reason=f"{FULL_CSV} is missing: the published nomenclature lives in ../shared, outside the repo"
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_builtin())
+
+
+@pytest.fixture(autouse=True)
+def _no_user_store(tmp_path, monkeypatch):
+    # Never read or write the real user data directory from a test.
+    monkeypatch.setenv("SAKIP_NOMENCLATURE", str(tmp_path / "store"))
+
+
+# --- the built-in list -------------------------------------------------------------------------
+
+def test_builtin_holds_the_supporting_program_and_kecamatan_programs_only():
+    ref = load_builtin()
+    assert ref.version == BUILTIN_VERSION
+    assert ref.counts() == {"urusan": 2, "bidang": 2, "program": 6, "kegiatan": 34, "sub_kegiatan": 186}
+    programs = ref.table.loc[ref.table["level"] == "program", "code"].tolist()
+    assert programs == ["X.XX.01", "7.01.02", "7.01.03", "7.01.04", "7.01.05", "7.01.06"]
+    assert set(ref.table["pemda"]) == {"kabkota"}
+
+
+@needs_shared
+def test_builtin_entries_are_those_of_the_published_regulation():
+    published = pd.read_csv(FULL_CSV, dtype=str, keep_default_na=False)
+    published = published[published["pemda"] == "kabkota"].set_index("code")
+    builtin = load_builtin().table.set_index("code")
+    for code, row in builtin.iterrows():
+        assert code in published.index, code
+        assert (row["level"], row["name"], row["parent_code"]) == tuple(published.loc[code, ["level", "name", "parent_code"]]), code
+    # ...and complete: every kab/kota node under X.XX.01 and 7.01.02-06.
+    wanted = [c for c in published.index if c.startswith("X.XX.01") or c[:7] in {f"7.01.0{p}" for p in "23456"}]
+    assert sorted(set(wanted) - set(builtin.index)) == []
+
+
+# --- normalising names ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("printed, core, lokasi", [
+    ("Peningkatan Kapasitas Lembaga Kemasyarakatan (sub unit Kelurahan Curahgrinting)",  # renja L297
+     "Peningkatan Kapasitas Lembaga Kemasyarakatan", "Kelurahan Curahgrinting"),
+    ("Pemberdayaan Masyarakat di Kelurahan (sub unit Curahgrinting)",  # renja L719
+     "Pemberdayaan Masyarakat di Kelurahan", "Curahgrinting"),
+    ("Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (Kecamatan Kanigaran)",  # renstra L639
+     "Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan", "Kecamatan Kanigaran"),
+    ("Penyediaan Jasa Pelayanan Umum Kantor (KECAMATAN WONOASIH)", "Penyediaan Jasa Pelayanan Umum Kantor", "KECAMATAN WONOASIH"),
+])
+def test_a_named_location_in_parentheses_is_always_split_off(printed, core, lokasi):
+    (variant,) = location_variants(printed)
+    assert (variant.name, variant.lokasi_unit) == (core, lokasi)
+
+
+def test_comparable_forms_ignore_case_punctuation_spelling_variants_and_level_words():
+    assert comparable("Kegiatan Kegiatan Pemberdayaan Kelurahan") == comparable("Kegiatan Pemberdayaan Kelurahan")
+    assert comparable("Peningkatan Efektivitas Kegiatan") == comparable("PENINGKATAN EFEKTIFITAS KEGIATAN")
+    assert comparable("Koordinasi Upaya Penyelenggaraan Ketentraman") == comparable("Koordinasi Upaya Penyelenggaraan Ketenteraman")
+    assert comparable("Verifikasi Keuangan SKPD") == comparable("Verifikasi Keuangan Perangkat Daerah")
+    assert comparable("Informasi danKomunikasi") == "informasi dan komunikasi"
+    assert comparable("Urusan Pemerintah Daerah") == comparable("Urusan Pemerintahan Daerah")
+
+
+# --- matching real printed names against the built-in list -------------------------------------
+
+@pytest.mark.parametrize("printed, level, code, lokasi", [
+    # Kecamatan programs: case, a word split by the PDF, spelling variants.
+    ("PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", "program", "7.01.02", None),  # renja L280
+    ("Program Penyelenggaraan Pemerintahan dan Pelayanan Publik", "program", "7.01.02", None),  # lkjip L474
+    ("PROGRAM PENYELENGGARAA N URUSAN PEMERINTAHAN UMUM", "program", "7.01.05", None),  # renstra L1123
+    ("Program Penyelenggaraan Urusan Pemerintah Umum", "program", "7.01.05", None),  # lkjip L513
+    ("PROGRAM PEMERDAYAAN MASYARAKAT DESA DAN KELURAHAN", "program", "7.01.03", None),  # renstra L1065
+    ("PROGRAM KOORDINASI KETENTRAMAN DAN KETERTIBAN UMUM", "program", "7.01.04", None),  # renstra L1117
+    # Kegiatan: a repeated leading `Kegiatan`, Pemerintah/Pemerintahan, a trailing apostrophe.
+    ("Kegiatan Pemberdayaan Kelurahan", "kegiatan", "7.01.03.2.02", None),  # renja L303
+    ("Kegiatan Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan", "kegiatan", "7.01.02.2.01", None),  # renstra L636
+    ("Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Kecamatan", "kegiatan", "7.01.02.2.01", None),  # renja L1066
+    ("Kegiatan Penyelenggaraan Urusan Pemerintahan yang tidak dilaksanakan oleh Unit Kerja Perangkat Daerah "
+     "yang ada di Kecamatan (Kecamatan Kanigaran)'", "kegiatan", "7.01.02.2.02", "Kecamatan Kanigaran"),  # renstra L638
+    ("Koordinasi Upaya Penyelenggaraan Ketenteraman dan Ketertiban Umum", "kegiatan", "7.01.04.2.01", None),  # renstra L1118
+    ("Kegiatan Pemeliharaan Barang Milik Daerah Penunjang Urusan Pemerintah Daerah", "kegiatan", "X.XX.01.2.09", None),  # renstra L690
+    ("Pengadaan Barang Milik Daerah Penunjang Urusan Pemerintah Daerah", "kegiatan", "X.XX.01.2.07", None),  # renstra L680
+    # Sub kegiatan, once per kelurahan: every spelling of the location suffix.
+    ("Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan Kelurahan Curahgrinting", "sub_kegiatan",
+     "7.01.02.2.01.0002", "Kelurahan Curahgrinting"),  # renstra L1095
+    ("Peningkatan Kapasitas Lembaga Kemasyarakatan (sub unit Kelurahan Kebonsari Kulon)", "sub_kegiatan",
+     "7.01.03.2.03.0002", "Kelurahan Kebonsari Kulon"),  # renja L300
+    ("Pemberdayaan Masyarakat di Kelurahan (sub unit Tisnonegaran)", "sub_kegiatan", "7.01.03.2.02.0003", "Tisnonegaran"),  # renja L305
+    ("Pemberdayaan Masyarakat di Kelurahan Kebonsari wetan", "sub_kegiatan", "7.01.03.2.02.0003", "Kelurahan Kebonsari wetan"),  # renstra L1079
+    ("Pembangunan Sarana dan Prasarana Kelurahan (sub unit Kaniqaran)", "sub_kegiatan", "7.01.03.2.02.0002", "Kaniqaran"),  # renja L316
+    ("Pembangunan Sarana dan Prasarana Kelurahan (KEBONSARI WETAN)", "sub_kegiatan", "7.01.03.2.02.0002", "KEBONSARI WETAN"),  # renstra L620
+    ("Pembangunan Sarana dan Prasarana Kelurahan Kelurahan Curahgriting", "sub_kegiatan", "7.01.03.2.02.0002",
+     "Kelurahan Curahgriting"),  # renstra L1067
+    ("Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (Sub Sukoharjo)", "sub_kegiatan",
+     "7.01.02.2.02.0003", "Sukoharjo"),  # renstra L648
+    ("Fasilitasi, Koordinasi, dan Pembinaan (Bimtek, Sosialisasi, Konsultasi, Wawasan Kebangsaan dan Ketahanan Nasional "
+     "(Kecamatan Kanigaran)", "sub_kegiatan", "7.01.05.2.01.0002", "Kecamatan Kanigaran"),  # renstra L654
+    ("Pelaksanaan Tugas Forum Koordinasi Pimpinan di Kecamatan", "sub_kegiatan", "7.01.05.2.01.0008", None),  # renja L288
+    # The supporting program's sub kegiatan: SKPD/Perangkat Daerah, spacing around `/`, glued words.
+    ("Pelaksanaan Penatausahaan dan Pengujian/Verifikasi Keuangan Perangkat Daerah", "sub_kegiatan", "X.XX.01.2.02.0003", None),  # renja L1026
+    ("Pemeliharaan / Rehabilitasi Gedung Kantor dan Bangunan Lainnya", "sub_kegiatan", "X.XX.01.2.09.0009", None),  # renja L274
+    ("Sosialisasi Peraturan PerundangUndangan", "sub_kegiatan", "X.XX.01.2.05.0010", None),  # renstra L1143
+    ("Penyediaan Jasa Pelayanan Umum Kantor (Kecamatan Kanigaran)", "sub_kegiatan", "X.XX.01.2.08.0004", "Kecamatan Kanigaran"),  # renstra L689
+    ("Pemeliharaan/rehabilitasi Gedung Kantor dan Lainnya", "sub_kegiatan", "X.XX.01.2.09.0009", None),  # renstra L697
+])
+def test_printed_names_match_their_official_code(matcher, printed, level, code, lokasi):
+    m = matcher.match(printed, level=level)
+    assert (m.match_status, m.nomenclature_code, m.lokasi_unit) == ("matched", code, lokasi)
+    assert m.nomenclature_version == BUILTIN_VERSION
+    assert m.match_method in ("exact", "fuzzy")
+
+
+def test_the_level_need_not_be_given(matcher):
+    m = matcher.match("Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan Kelurahan Curahgrinting")
+    assert (m.nomenclature_code, m.match_method, m.match_score, m.level) == ("7.01.02.2.01.0002", "exact", 100.0, "sub_kegiatan")
+
+
+@pytest.mark.parametrize("printed, level", [
+    ("Program pelayanan administrasi perkantoran", "program"),  # renja L322
+    ("Program pelayanan administrasi perkantoran", None),
+    ("Penyediaan Jasa Administrasi Keuangan", "kegiatan"),  # renja L324
+    ("Penyediaan Jasa Administrasi Keuangan", None),
+    ("Program peningkatan sarana dan prasarana aparatur", "program"),  # renja L327
+    ("Pemeliharaan Rutin/Berkala Gedung/Kantor", "kegiatan"),  # renja L333
+    ("Program peningkatan ketentraman dan ketertiban kecamatan", "program"),  # renja L398
+    ("PENINGKATAN PEMBERDAYAAN MASYARAKAT", "program"),  # renja L404
+    ("Fasilitasi Pemberdayaan Masyarakat pada Kelurahan Kanigaran", "kegiatan"),  # renja L373
+])
+def test_pre_2021_names_are_not_forced_onto_a_current_code(matcher, printed, level):
+    m = matcher.match(printed, level=level)
+    assert (m.match_status, m.nomenclature_code, m.match_method) == ("unmatched", None, None)
+    assert m.candidates  # the near misses stay visible
+
+
+@pytest.mark.parametrize("printed_code, name, expected, how", [
+    ("7 01 03 2.02 0002", "Pembangunan Sarana dan Prasarana Kelurahan Kelurahan Curahgriting", "7.01.03.2.02.0002", None),  # renstra L1067
+    ("7.01.02.2.01.00 02", "Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan", "7.01.02.2.01.0002", None),  # renstra L1094
+    ("'7 01 05", "PROGRAM PENYELENGGARAA N URUSAN PEMERINTAHAN UMUM", "7.01.05", None),  # renstra L1123
+    ("X XX.01.2.01.0001", "Penyusunan Dokumen Perencanaan Perangkat Daerah", "X.XX.01.2.01.0001", None),  # renstra L1130
+    ("7.01.01.2.01.0001", "Penyusunan Dokumen Perencanaan Perangkat Daerah", "X.XX.01.2.01.0001", "supporting program"),
+    ("X XX 01 1.05 0010", "Sosialisasi Peraturan PerundangUndangan", "X.XX.01.2.05.0010", "kegiatan digit"),  # renstra L1143
+    ("X XX 01 2.08", "Penyediaan Jasa Penunjang", "X.XX.01.2.08", None),  # renstra L1152, truncated by a page split
+])
+def test_a_printed_code_wins_when_its_name_agrees(matcher, printed_code, name, expected, how):
+    m = matcher.match(name, code=printed_code)
+    assert (m.match_status, m.match_method, m.nomenclature_code) == ("matched", "code", expected)
+    assert (how is None and m.reason is None) or how in m.reason
+
+
+def test_a_code_whose_name_disagrees_is_reported_not_trusted(matcher):
+    # renstra L1085 prints kegiatan 7.01.03.2.02 (Kegiatan Pemberdayaan Kelurahan) over 7.01.03.2.03's name.
+    m = matcher.match("Pemberdayaan Lembaga Kemasyarakatan Tingkat Kecamatan", code="7 01 03 2.02")
+    assert m.match_status == "ambiguous"
+    assert m.nomenclature_code == "7.01.03.2.03"
+    assert "7.01.03.2.02" in m.reason and "Kegiatan Pemberdayaan Kelurahan" in m.reason
+
+
+def test_a_code_not_in_the_reference_falls_back_to_the_name(matcher):
+    # renstra L1105: 7.01.02.2.03.0003 does not exist; the name is 7.01.02.2.02.0003.
+    m = matcher.match("Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan",
+                      code="7.01.02.2.03.00 03")
+    assert (m.match_status, m.match_method, m.nomenclature_code) == ("matched", "exact", "7.01.02.2.02.0003")
+    assert "7.01.02.2.03.0003 is not in builtin-2027" in m.reason
+
+
+def test_a_parent_already_matched_narrows_the_search():
+    # The same official name under two kegiatan (X.XX.01.3.01 / .4.01, Papua) needs the parent.
+    m = Matcher(load_builtin())
+    name = "Penyediaan Gaji dan Tunjangan ASN Tenaga Pendidik Otonomi Khusus Papua"
+    assert m.match(name, level="sub_kegiatan").match_status == "ambiguous"
+    with_parent = m.match(name, level="sub_kegiatan", parent_code="X.XX.01.4.01")
+    assert (with_parent.match_status, with_parent.nomenclature_code) == ("matched", "X.XX.01.4.01.0001")
+
+
+def test_match_many_keeps_row_order_and_gives_the_match_columns(matcher):
+    names = ["Kegiatan Pemberdayaan Kelurahan", "Program pelayanan administrasi perkantoran", "", "Pemberdayaan Masyarakat di Kelurahan (sub unit Sukoharjo)"]
+    ms = matcher.match_many(names, levels=["kegiatan", "program", None, None], codes=[None, None, "7.01.02", None])
+    assert [m.nomenclature_code for m in ms] == ["7.01.03.2.02", None, "7.01.02", "7.01.03.2.02.0003"]
+    assert [m.match_method for m in ms] == ["exact", None, "code", "exact"]
+    frame = matches_frame(ms)
+    assert list(frame.columns[:6]) == list(MATCH_COLUMNS)
+    assert [x if isinstance(x, str) else None for x in frame["lokasi_unit"]] == [None, None, None, "Sukoharjo"]
+
+
+def test_match_many_rejects_an_unknown_level(matcher):
+    with pytest.raises(ValueError, match="level 'subkegiatan'"):
+        matcher.match_many(["x"], levels=["subkegiatan"])
+
+
+# --- importer and store --------------------------------------------------------------------------
+
+HEADER = "pemda,level,code,name,parent_code\n"
+GOOD = HEADER + (
+    "kabkota,urusan,7,UNSUR KEWILAYAHAN,\n"
+    "kabkota,bidang,7.01,KECAMATAN,7\n"
+    "kabkota,program,7.01.02,PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK,7.01\n"
+    "kabkota,kegiatan,7.01.02.2.01,Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan,7.01.02\n"
+    "kabkota,sub_kegiatan,7.01.02.2.01.0002,Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan,7.01.02.2.01\n"
+)
+
+
+def _write(tmp_path, text, name="list.csv"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("text, problem", [
+    (GOOD + "kabkota,sub_kegiatan,7.01.02.2.01.0002,Again,7.01.02.2.01\n", "duplicate code 7.01.02.2.01.0002 in the kabkota list"),
+    (GOOD + "kabkota,sub_kegiatan,7.01.03.2.02.0002,Pembangunan Sarana,7.01.03.2.02\n", "parent 7.01.03.2.02 is not in the list"),
+    (GOOD + "kabkota,kegiatan,7.01.02.2.02.0001,Wrong level,7.01.02.2.02\n", "level kegiatan but the code has the shape of a sub_kegiatan"),
+    (GOOD + "kabkota,program,7.1.2,Bad code,7.01\n", "code '7.1.2' has no valid shape"),
+    (GOOD + "kota,program,7.01.03,No such pemda,7.01\n", "pemda 'kota' is not one of kabkota, provinsi"),
+    (GOOD + "kabkota,sub_kegiatan,7.01.02.2.01.0003,,7.01.02.2.01\n", "empty name"),
+    ("level,code,name\nprogram,7.01.02,X\n", "missing column(s): parent_code"),
+])
+def test_import_reports_what_is_wrong(tmp_path, text, problem):
+    with pytest.raises(InvalidReference) as err:
+        import_reference(_write(tmp_path, text), version="v1", store=tmp_path / "s")
+    assert any(problem in p for p in err.value.problems), err.value.problems
+    assert not (tmp_path / "s").exists()  # nothing is installed
+
+
+def test_duplicate_codes_are_allowed_across_pemda_lists(tmp_path):
+    text = GOOD + GOOD.replace("kabkota", "provinsi").replace(HEADER, "")
+    path = import_reference(_write(tmp_path, text), version="both", store=tmp_path / "s")
+    assert path == tmp_path / "s" / "both.parquet"
+
+
+def test_import_list_and_load_several_versions(tmp_path):
+    store = tmp_path / "s"
+    import_reference(_write(tmp_path, GOOD), version="kabkota-2023", store=store)
+    import_reference(_write(tmp_path, GOOD.replace("Publik", "PUBLIK")), version="pemutakhiran-2027", store=store)
+    versions = list_versions(store)
+    assert versions["version"].tolist() == ["pemutakhiran-2027", "kabkota-2023", BUILTIN_VERSION]
+    assert versions.loc[0, ["program", "kegiatan", "sub_kegiatan"]].tolist() == [1, 1, 1]
+    assert load_reference(store=store).version == "pemutakhiran-2027"
+    assert load_reference("kabkota-2023", store=store).version == "kabkota-2023"
+    with pytest.raises(UnknownVersion, match="'2019' is not installed"):
+        load_reference("2019", store=store)
+    with pytest.raises(NomenclatureError, match="already installed"):
+        import_reference(_write(tmp_path, GOOD), version="kabkota-2023", store=store)
+
+
+def test_without_an_installed_version_the_builtin_list_is_used(tmp_path):
+    assert load_reference(store=tmp_path / "empty").version == BUILTIN_VERSION
+
+
+def test_the_store_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAKIP_NOMENCLATURE", str(tmp_path / "env-store"))
+    import_reference(_write(tmp_path, GOOD), version="v1")
+    assert (tmp_path / "env-store" / "v1.parquet").exists()
+    assert load_reference().version == "v1"
+
+
+def test_the_xlsx_export_is_refused_with_a_message(tmp_path):
+    with pytest.raises(NomenclatureError, match="not supported yet"):
+        import_reference(_write(tmp_path, "", name="export.xlsx"), store=tmp_path / "s")
+
+
+@needs_shared
+def test_the_published_list_imports_and_matches(tmp_path):
+    store = tmp_path / "s"
+    import_reference(FULL_CSV, version="pemutakhiran-2027", store=store)
+    counts = list_versions(store).set_index("version").loc["pemutakhiran-2027"]
+    assert (counts["program"], counts["kegiatan"], counts["sub_kegiatan"]) == (406, 1625, 7581)
+    m = Matcher(load_reference(store=store))
+    got = m.match("Sosialisasi Peraturan PerundangUndangan", level="sub_kegiatan")
+    assert (got.match_status, got.nomenclature_code, got.nomenclature_version) == ("matched", "X.XX.01.2.05.0010", "pemutakhiran-2027")
+    assert m.match("Program pelayanan administrasi perkantoran", level="program").match_status == "unmatched"
+    # A printed provinsi code (kegiatan digit 1) is looked up in the provinsi list.
+    prov = m.match("Penyelenggaraan Pelatihan Tenaga Ahli Konstruksi", code="1.03.11.1.01")
+    assert (prov.match_status, prov.match_method, prov.nomenclature_code) == ("matched", "code", "1.03.11.1.01")
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+def test_cli_match_prints_the_decision_and_candidates():
+    res = CliRunner().invoke(match_command, [
+        "Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan Kelurahan Curahgrinting", "--level", "sub_kegiatan"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0] == "matched: 7.01.02.2.01.0002 Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan"
+    assert "lokasi_unit: Kelurahan Curahgrinting" in res.output
+    assert lines[lines.index("candidates:") + 1].split()[:2] == ["100.0", "7.01.02.2.01.0002"]
+
+
+def test_cli_match_file_writes_one_row_per_input_row_in_order(tmp_path):
+    src = tmp_path / "names.csv"
+    pd.DataFrame({
+        "name": ["Pemberdayaan Masyarakat di Kelurahan (sub unit Sukoharjo)", "Program pelayanan administrasi perkantoran",
+                 "Harmonisasi Hubungan dengan Tokoh Agama dan Tokoh Masyarakat", "Pemberdayaan Masyarakat di Kelurahan (sub unit Sukoharjo)"],
+        "level": ["sub_kegiatan", "program", "", ""],
+        "code": ["", "", "7 01 04 2.01.0002", ""],
+        "page": ["3", "4", "5", "6"],
+    }).to_csv(src, index=False)
+    out = tmp_path / "matches.csv"
+    res = CliRunner().invoke(match_command, ["--file", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(got.columns) == ["name", "level", "code", "page", *MATCH_COLUMNS]
+    assert got["page"].tolist() == ["3", "4", "5", "6"]
+    assert got["nomenclature_code"].tolist() == ["7.01.03.2.02.0003", "", "7.01.04.2.01.0002", "7.01.03.2.02.0003"]
+    assert got["match_method"].tolist() == ["exact", "", "code", "exact"]
+    assert got["match_status"].tolist() == ["matched", "unmatched", "matched", "matched"]
+    assert set(got["nomenclature_version"]) == {BUILTIN_VERSION}
+
+
+def test_cli_match_file_needs_a_name_column(tmp_path):
+    src = _write(tmp_path, "nama\nx\n", name="bad.csv")
+    res = CliRunner().invoke(match_command, ["--file", str(src)])
+    assert res.exit_code != 0 and "no column `name`" in res.output
+
+
+def test_cli_import_and_list(tmp_path):
+    store = tmp_path / "cli-store"
+    runner = CliRunner()
+    res = runner.invoke(nomenclature_group, ["import", str(_write(tmp_path, GOOD)), "--version", "v1", "--nomenclature", str(store)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("installed v1 (1 program, 1 kegiatan, 1 sub_kegiatan)")
+    res = runner.invoke(nomenclature_group, ["list", "--nomenclature", str(store)])
+    assert res.exit_code == 0 and "v1" in res.output and BUILTIN_VERSION in res.output
+    bad = runner.invoke(nomenclature_group, ["import", str(_write(tmp_path, GOOD + "kabkota,program,7.01.03,X,7.02\n", "b.csv")),
+                                             "--nomenclature", str(store)])
+    assert bad.exit_code == 1 and "parent 7.02 is not in the list" in bad.output
+
+
+@pytest.mark.parametrize("command, args", [(nomenclature_group, []), (nomenclature_group, ["import"]),
+                                           (nomenclature_group, ["list"]), (match_command, [])])
+def test_every_command_has_help_with_an_example(command, args):
+    res = CliRunner().invoke(command, [*args, "--help"])
+    assert res.exit_code == 0 and "Example" in res.output
