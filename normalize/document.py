@@ -19,7 +19,7 @@ _UNIT = re.compile(
     r"(?:\s+(?!pemerintah\b|kota\b|kabupaten\b|provinsi\b|tahun\b)[A-Za-z&,.\-]+){0,8})",
     re.I,
 )
-_PEMDA = re.compile(r"\b(?:pemerintah\s+)?((?:provinsi|kabupaten|kota)\s+(?:[A-Z][A-Za-z\-]+\s?){1,3})", re.I)
+_PEMDA = re.compile(r"\b(?:pemerintah\s+)?((?:provinsi|kabupaten|kota)[ \t]+[A-Z][A-Za-z\-]+(?:[ \t][A-Z][A-Za-z\-]+){0,2})\b", re.I)
 _YEAR = re.compile(r"\b(?:tahun|ta\.?|t\.a\.?)\s*(?:anggaran\s+)?((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?", re.I)
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 
