@@ -305,7 +305,7 @@ class Matcher:
     def _decide(self, pl: _PemdaList, r: _Row, raw_code: str, by_name: Match | None) -> Match:
         version = self.reference.version
         if raw_code and r.code is None:
-            return _with_reason(by_name, f"printed code {raw_code!r} is not a code of this nomenclature")
+            return _with_reason(by_name, f"printed code {raw_code!r} is not a code of this nomenclature", version)
         if r.code is None:
             return by_name or Match(None, None, version, 0.0, None, "unmatched", reason="no name and no code")
         found, how = self._lookup_code(pl, r.code)
@@ -313,7 +313,7 @@ class Matcher:
             if by_name is None:
                 return Match(None, None, version, 0.0, None, "unmatched",
                              reason=f"printed code {r.code} is not in {version}")
-            return _with_reason(by_name, f"printed code {r.code} is not in {version}")
+            return _with_reason(by_name, f"printed code {r.code} is not in {version}", version)
         entry = Candidate(pl.codes[found], pl.names[found], pl.levels[found], 100.0)
         if by_name is None:  # a code alone
             return Match(entry.code, entry.name, version, 100.0, "code", "matched", None, entry.level, how, (entry,))
@@ -359,9 +359,9 @@ def _rank(m: Match) -> tuple:
     return (m.match_score, status)
 
 
-def _with_reason(m: Match | None, reason: str) -> Match:
+def _with_reason(m: Match | None, reason: str, version: str) -> Match:
     if m is None:
-        return Match(None, None, "", 0.0, None, "unmatched", reason=reason)
+        return Match(None, None, version, 0.0, None, "unmatched", reason=reason)
     return replace(m, reason=f"{reason}; {m.reason}" if m.reason else reason)
 
 

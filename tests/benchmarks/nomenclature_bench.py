@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -239,6 +239,24 @@ def main(argv=None) -> int:
             print(bad[["source", "level", "code", "got", "status", "score", "name"]].to_string(max_colwidth=90))
             negm = got[got["code"].isna() & (got["status"] == "matched")]
             print(negm[["source", "level", "got", "score", "name"]].to_string(max_colwidth=90))
+
+    # The yardstick: plain rapidfuzz WRatio best match at 90 on the raw names, told the level.
+    ho = data[data["half"] == "held_out"]
+    right = wrong = neg_matched = 0
+    for (pemda, level), g in ho.groupby(["pemda", "level"]):
+        cand = ref.items(pemda)
+        cand = cand[cand["level"] == level]
+        for name, code in zip(g["name"], g["code"]):
+            best = process.extractOne(name, cand["name"].tolist(), scorer=fuzz.WRatio, score_cutoff=90)
+            got = cand["code"].iloc[best[2]] if best else None
+            if isinstance(code, str):
+                right += got == code
+                wrong += got is not None and got != code
+            else:
+                neg_matched += got is not None
+    npos = int(ho["code"].notna().sum())
+    print(f"\nbaseline WRatio@90 with the level, held-out: right {right / npos:.3f}, wrong {wrong / npos:.3f}, "
+          f"legacy names matched {neg_matched / max(1, int(ho['code'].isna().sum())):.3f}")
 
     if args.speed:
         m = Matcher(ref)
