@@ -1,0 +1,754 @@
+"""`make bench`: how well and how fast sakip-tables extracts, on fixtures, the corpus and real PDFs.
+
+Sections (each can be skipped, see --help):
+
+1. fixtures   Renja fixture PDFs rendered by ``tests.fixtures.builder`` in every layout, extracted
+              in-process-like (one child process per PDF); per layout and in total: the share of
+              ground-truth rows recovered with every cell exact (whitespace-insensitive), rows
+              matched at all, and row precision (extracted rows that match no ground-truth row leak).
+2. corpus     ``sakip extract`` on ``../shared/corpus/pdfs/000-*.pdf`` (the Renja 2022 in six layout
+              variants), scored by ``../shared/corpus/score.py`` (called unchanged) for T-C.29/31/33.
+3. realdocs   every PDF in ``../shared/realdocs``, one child process per document (so peak RSS is
+              per document) with a timeout: pages, tables by code, rows, seconds, pages/s, peak MB.
+4. peers      camelot lattice and pdfplumber ``extract_tables`` timed against ours on the same
+              pages: the corpus Renja T-C pages (manifest.json) and the real Renja T-C pages named in
+              ``../shared/realdocs/SOURCES.md``. The pages are copied into one small PDF per source
+              document, and all three systems read that same file (one child process per run).
+
+Prints a final summary block (one line per metric) and writes every number to
+``bench-results.json`` in the current directory.
+
+    .venv/bin/python tests/benchmarks/bench.py                 # everything (~10 min on 2 cores)
+    .venv/bin/python tests/benchmarks/bench.py --only fixtures corpus
+    .venv/bin/python tests/benchmarks/bench.py --peer-max-pages 10 --timeout 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import multiprocessing as mp
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the project importable
+    sys.path.insert(0, str(ROOT))
+
+TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers")
+
+# Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
+# T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
+# hint of where the real-document tables should start (a title page, not a checked page range).
+REAL_TC_PAGES: dict[str, dict[str, list[int]]] = {
+    "frisdiandi__portalpp__5f3398c1e91b9_renja-2019.pdf": {"T-C.31": [16, 17], "T-C.33": [26, 27]},
+    "frisdiandi__portalpp__5f339b5162e51_renja_bkpsdm-2018.pdf": {"T-C.29": [14], "T-C.31": [12], "T-C.33": [22]},
+    "frisdiandi__portalpp__5f339c19ec3d9_renja_bkpsdm.pdf": {"T-C.29": [27], "T-C.31": [10, 20], "T-C.33": [23]},
+    "frisdiandi__portalpp__5f34f38f06593_renja_diskominfo-2018.pdf": {
+        "T-C.29": [13], "T-C.31": list(range(7, 26)), "T-C.33": [33, 34]},
+}
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+def squash(text) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def rowkey(cells) -> str:
+    return "\x1f".join(squash(c) for c in cells)
+
+
+def share(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def pct(x: float | None) -> str:
+    return "   n/a" if x is None else f"{x:6.1%}"
+
+
+def fmt_ratio(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}x"
+
+
+def hr(title: str) -> None:
+    print(f"\n=== {title} " + "=" * max(3, 88 - len(title)), flush=True)
+
+
+def page_ranges(pages: list[int]) -> str:
+    out, start, prev = [], None, None
+    for p in sorted(set(pages)):
+        if start is not None and p == prev + 1:
+            prev = p
+            continue
+        if start is not None:
+            out.append(f"{start}-{prev}" if start != prev else str(start))
+        start = prev = p
+    if start is not None:
+        out.append(f"{start}-{prev}" if start != prev else str(start))
+    return ",".join(out)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+# ------------------------------------------------------------------ work done in child processes
+# Each function runs in a fresh child (forkserver with the extractor preloaded), so its time is the
+# work alone (imports are done before the clock starts) and its peak RSS is its own.
+
+def job_ours(path: str, want_rows: bool = False) -> dict:
+    from pipelines.run import process_file
+
+    t0 = time.perf_counter()
+    r = process_file(Path(path))
+    dt = time.perf_counter() - t0
+    tables = []
+    for t in r.tables:
+        entry = {"table_id": t["table_id"], "table_code": t["table_code"], "page_start": t["page_start"],
+                 "page_end": t["page_end"], "n_rows": t["n_rows"]}
+        if want_rows:
+            entry["rows"] = [list(x["cells"]) for x in r.rows if x["table_id"] == t["table_id"]]
+        tables.append(entry)
+    d = r.document
+    return {"seconds": dt, "n_pages": d.get("n_pages"), "status": d.get("status"), "message": d.get("message"),
+            "tables": tables, "n_rows": len(r.rows), "n_values": len(r.values)}
+
+
+def job_camelot(path: str, pages: str) -> dict:
+    import warnings
+
+    import camelot
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        tables = camelot.read_pdf(path, pages=pages, flavor="lattice")
+        dt = time.perf_counter() - t0
+    return {"seconds": dt, "tables": len(tables), "rows": sum(len(t.df) for t in tables)}
+
+
+def job_pdfplumber(path: str, pages: list[int]) -> dict:
+    import pdfplumber
+
+    t0 = time.perf_counter()
+    n_tables = n_rows = 0
+    errors = []
+    with pdfplumber.open(path) as pdf:
+        for p in pages:
+            try:
+                for t in pdf.pages[p - 1].extract_tables():
+                    n_tables += 1
+                    n_rows += len(t)
+            except Exception as ex:  # report, keep timing the other pages
+                errors.append(f"p{p}: {type(ex).__name__}: {ex}")
+    dt = time.perf_counter() - t0
+    out = {"seconds": dt, "tables": n_tables, "rows": n_rows}
+    if errors:
+        out["error"] = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
+    return out
+
+
+JOBS = {"ours": job_ours, "camelot": job_camelot, "pdfplumber": job_pdfplumber}
+
+
+def _child(conn, job: str, args: tuple) -> None:
+    try:
+        out = JOBS[job](*args)
+    except BaseException as ex:  # noqa: BLE001 - the parent reports it
+        out = {"error": f"{type(ex).__name__}: {ex}", "traceback": traceback.format_exc(limit=4)}
+    out["peak_mb"] = peak_mb()
+    conn.send(out)
+    conn.close()
+
+
+_CTX = None
+
+
+def _context():
+    global _CTX
+    if _CTX is None:
+        _CTX = mp.get_context("forkserver")
+        _CTX.set_forkserver_preload(["pipelines.run"])
+    return _CTX
+
+
+def run_isolated(job: str, args: tuple, timeout: float) -> dict:
+    """Run JOBS[job](*args) in a child process; never raises, never waits longer than `timeout`."""
+    ctx = _context()
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, job, args), daemon=True)
+    wall0 = time.perf_counter()
+    proc.start()
+    send.close()
+    out = None
+    try:
+        if recv.poll(timeout):
+            out = recv.recv()
+    except (EOFError, OSError):
+        out = None
+    proc.join(5)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+    wall = time.perf_counter() - wall0
+    if out is None:
+        if wall >= timeout:
+            out = {"error": f"timeout after {timeout:.0f} s", "timeout": True}
+        else:
+            out = {"error": f"child process died (exit code {proc.exitcode})"}
+    out["wall_seconds"] = wall
+    recv.close()
+    return out
+
+
+def wait_with_rusage(cmd: list[str], timeout: float, **kw) -> tuple[int | None, float, float, str, str]:
+    """Run a command; return (exit code or None on timeout, seconds, peak RSS MB, stdout, stderr)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
+        code, ru = None, None
+        while True:
+            pid, status, ru_ = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                code, ru = os.waitstatus_to_exitcode(status), ru_
+                p.returncode = code
+                break
+            if time.perf_counter() - t0 > timeout:
+                p.kill()
+                _, _, ru = os.wait4(p.pid, 0)
+                p.returncode = -9
+                break
+            time.sleep(0.1)
+        dt = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        return code, dt, ru.ru_maxrss / 1024, out.read().decode(errors="replace"), err.read().decode(errors="replace")
+
+
+# --------------------------------------------------------------------------------- row alignment
+
+def align(gt_rows: list[list[str]], ext_rows: list[list[str]]) -> list[tuple[int, int, bool]]:
+    """Pairs (gt index, extracted index, exact), monotone in both: identical rows first (all cells,
+    in column order, whitespace-insensitive), then in each gap the most similar row if it is close."""
+    from rapidfuzz import fuzz
+
+    g = [rowkey(r) for r in gt_rows]
+    e = [rowkey(r) for r in ext_rows]
+    sm = difflib.SequenceMatcher(None, g, e, autojunk=False)
+    pairs: list[tuple[int, int, bool]] = []
+    prev_g = prev_e = 0
+    for b in sm.get_matching_blocks():
+        ej = prev_e
+        for gi in range(prev_g, b.a):
+            best, best_j = 0.0, None
+            for j in range(ej, b.b):
+                sc = fuzz.ratio(g[gi], e[j])
+                if sc > best:
+                    best, best_j = sc, j
+            if best_j is not None and best >= 80:
+                pairs.append((gi, best_j, False))
+                ej = best_j + 1
+        pairs.extend((b.a + k, b.b + k, True) for k in range(b.size))
+        prev_g, prev_e = b.a + b.size, b.b + b.size
+    return pairs
+
+
+def first_difference(gt: list[str], ext: list[str]) -> str:
+    if len(gt) != len(ext):
+        return f"{len(ext)} cells instead of {len(gt)}"
+    for i, (a, b) in enumerate(zip(gt, ext)):
+        if squash(a) != squash(b):
+            return f"col {i + 1}: expected {a[:40]!r} got {b[:40]!r}"
+    return "?"
+
+
+# ------------------------------------------------------------------------------------- fixtures
+
+def bench_fixtures(args, work: Path) -> dict:
+    hr("fixtures: builder PDFs, every layout, ground truth from the builder")
+    from tests.fixtures.builder import LAYOUTS, build_document, load_spec
+
+    spec = load_spec()
+    layouts = {}
+    tot = Counter()
+    print(f"{'layout':11s} {'pages':>5s} {'gt':>4s} {'ext':>4s} {'exact':>7s} {'matched':>8s} {'prec':>7s} "
+          f"{'leaked':>6s} {'sec':>5s} {'p/s':>5s} {'MB':>5s}  per table: pieces/exact")
+    for name, layout in LAYOUTS.items():
+        path = work / "fixtures" / f"renja-{name}.pdf"
+        try:
+            built = build_document(spec, layout, path)
+        except Exception as ex:  # noqa: BLE001
+            print(f"{name:11s} fixture build failed: {type(ex).__name__}: {ex}")
+            layouts[name] = {"error": f"build failed: {type(ex).__name__}: {ex}"}
+            continue
+        res = run_isolated("ours", (str(path), True), args.timeout)
+        if "error" in res:
+            print(f"{name:11s} extraction failed: {res['error']}")
+            layouts[name] = {"error": res["error"], "gt_rows": sum(t.n_rows for t in built.tables)}
+            tot["gt_rows"] += layouts[name]["gt_rows"]
+            continue
+        c = Counter()
+        per_table, notes = {}, []
+        for bt in built.tables:
+            use = sorted((t for t in res["tables"] if t["table_code"] == bt.table_code
+                          and t["page_start"] <= bt.page_end and t["page_end"] >= bt.page_start),
+                         key=lambda t: (t["page_start"], t["table_id"]))
+            ext = [row for t in use for row in t["rows"]]
+            pairs = align(bt.rows, ext)
+            exact = sum(1 for *_, ex in pairs if ex)
+            tc = {"gt_rows": len(bt.rows), "ext_rows": len(ext), "matched": len(pairs), "exact_rows": exact,
+                  "pieces": len(use), "gt_pages": f"{bt.page_start}-{bt.page_end}",
+                  "ext_pages": [f"{t['page_start']}-{t['page_end']}" for t in use]}
+            per_table[bt.table_code] = tc
+            for k in ("gt_rows", "ext_rows", "matched", "exact_rows"):
+                c[k] += tc[k]
+            paired = {gi: (ei, ex) for gi, ei, ex in pairs}
+            shown = 0
+            for gi, cells in enumerate(bt.rows):
+                if shown >= args.show_misses:
+                    break
+                hit = paired.get(gi)
+                if hit is None:
+                    notes.append(f"{bt.table_code} row {gi + 1} missing: {' | '.join(x for x in cells if x)[:70]!r}")
+                    shown += 1
+                elif not hit[1]:
+                    notes.append(f"{bt.table_code} row {gi + 1}: {first_difference(cells, ext[hit[0]])}")
+                    shown += 1
+            if len(pairs) < len(bt.rows) or exact < len(bt.rows):
+                notes.append(f"{bt.table_code}: {len(bt.rows) - exact} of {len(bt.rows)} rows not exact, "
+                             f"{len(bt.rows) - len(pairs)} missing, {len(ext) - len(pairs)} leaked")
+        lay = {"pages": built.n_pages, **dict(c), "exact_share": share(c["exact_rows"], c["gt_rows"]),
+               "matched_share": share(c["matched"], c["gt_rows"]), "precision": share(c["matched"], c["ext_rows"]),
+               "leaked_rows": c["ext_rows"] - c["matched"], "seconds": res["seconds"],
+               "pages_per_s": built.n_pages / res["seconds"] if res["seconds"] else None,
+               "peak_mb": res["peak_mb"], "tables": per_table, "misses": notes}
+        layouts[name] = lay
+        for k in ("gt_rows", "ext_rows", "matched", "exact_rows", "pages"):
+            tot[k] += lay[k] if k != "pages" else built.n_pages
+        tot["seconds_x1000"] += int(res["seconds"] * 1000)
+        tdesc = " ".join(f"{k}:{v['pieces']}pc/{v['exact_rows'] / max(1, v['gt_rows']):.0%}" for k, v in per_table.items())
+        print(f"{name:11s} {built.n_pages:5d} {c['gt_rows']:4d} {c['ext_rows']:4d} {pct(lay['exact_share'])} "
+              f"{pct(lay['matched_share']):>8s} {pct(lay['precision'])} {lay['leaked_rows']:6d} {res['seconds']:5.1f} "
+              f"{lay['pages_per_s']:5.1f} {res['peak_mb']:5.0f}  {tdesc}", flush=True)
+        for n in notes:
+            print(f"{'':11s}   - {n}")
+    total = {"gt_rows": tot["gt_rows"], "ext_rows": tot["ext_rows"], "matched": tot["matched"],
+             "exact_rows": tot["exact_rows"], "exact_share": share(tot["exact_rows"], tot["gt_rows"]),
+             "matched_share": share(tot["matched"], tot["gt_rows"]), "precision": share(tot["matched"], tot["ext_rows"]),
+             "leaked_rows": tot["ext_rows"] - tot["matched"],
+             "layouts_all_exact": sum(1 for v in layouts.values() if v.get("exact_share") == 1.0 and v.get("leaked_rows") == 0),
+             "layouts": len(layouts), "pages": tot["pages"], "seconds": tot["seconds_x1000"] / 1000}
+    print(f"{'TOTAL':11s} {tot['pages']:5d} {tot['gt_rows']:4d} {tot['ext_rows']:4d} {pct(total['exact_share'])} "
+          f"{pct(total['matched_share']):>8s} {pct(total['precision'])} {total['leaked_rows']:6d} {total['seconds']:5.1f}")
+    print("exact = ground-truth rows with every cell exact (whitespace-insensitive); matched = exact or >=80% similar;"
+          "\nprec = matched / extracted rows of the same-code tables on overlapping pages; leaked = extracted rows matching no row")
+    return {"layouts": layouts, "total": total}
+
+
+# --------------------------------------------------------------------------------------- corpus
+
+def bench_corpus(args, work: Path) -> dict:
+    hr("corpus: Renja 2022 (000-*) in six variants, scored by ../shared/corpus/score.py")
+    corpus = SHARED / "corpus"
+    pdfs = sorted((corpus / "pdfs").glob("000-*.pdf"))
+    if not pdfs:
+        print(f"no {corpus}/pdfs/000-*.pdf; skipped")
+        return {"skipped": "no corpus pdfs"}
+    out = work / "corpus-out"
+    sakip = Path(sys.executable).with_name("sakip")
+    cmd = [str(sakip)] if sakip.exists() else [sys.executable, "-c", "from pipelines.cli import main; main()"]
+    cmd += ["extract", *map(str, pdfs), "--out", str(out), "--no-progress"]
+    n_pages = sum(_n_pages(p) or 0 for p in pdfs)
+    code, dt, mb, so, se = wait_with_rusage(cmd, args.timeout * len(pdfs), cwd=ROOT)
+    print(f"sakip extract {len(pdfs)} PDFs, {n_pages} pages: exit {code}, {dt:.1f} s (incl. start-up and Parquet), "
+          f"{n_pages / dt:.1f} pages/s, peak {mb:.0f} MB")
+    for line in (so + se).strip().splitlines()[-6:]:
+        print("  | " + line)
+    res = {"pdfs": [p.name for p in pdfs], "pages": n_pages, "extract_exit": code, "extract_seconds": dt,
+           "pages_per_s": n_pages / dt if dt else None, "peak_mb": mb}
+    if code != 0:
+        res["error"] = f"sakip extract exit {code}: {se.strip()[-300:]}"
+        return res
+    jpath = work / "corpus-score.json"
+    cmd = [sys.executable, str(corpus / "score.py"), "--system", "project", "--out", str(out), "--pdfs", "000-*.pdf",
+           "--templates", ",".join(TEMPLATES), "--json", str(jpath)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout * 2, cwd=corpus)
+    print("score.py:")
+    for line in p.stdout.strip().splitlines():
+        print("  " + line)
+    if p.returncode != 0 or not jpath.exists():
+        print(p.stderr.strip()[-1000:])
+        res["error"] = f"score.py exit {p.returncode}"
+        return res
+    scored = json.loads(jpath.read_text())
+    res["score"] = scored
+    p_sum = subprocess.run([sys.executable, str(corpus / "summarize.py"), str(jpath)], capture_output=True,
+                           text=True, timeout=60, cwd=corpus)
+    if p_sum.returncode == 0:
+        print("summarize.py (per variant):")
+        for line in p_sum.stdout.strip().splitlines():
+            print("  " + line)
+        res["per_variant"] = p_sum.stdout.strip().splitlines()
+    tables = scored["tables"]
+    res["tables_total"] = len(tables)
+    res["tables_one_piece_code_ok"] = sum(1 for t in tables if t["pieces"] == 1 and t["code_ok"])
+    res["tables_recall_ge_99"] = sum(1 for t in tables if t["matched"] >= 0.99 * t["gt_rows"])
+    res["tables_no_leak"] = sum(1 for t in tables if t["ext_rows"] == t["matched"])
+    bad = [t for t in tables if not (t["pieces"] == 1 and t["code_ok"]) or t["matched"] < 0.99 * t["gt_rows"]
+           or t["ext_rows"] != t["matched"]]
+    if bad:
+        print("tables short of the target (one piece, right code, >=99% rows, no leaked rows):")
+        for t in bad:
+            print(f"  {t['pdf']} {t['table']} pages {t['pages']}: pieces={t['pieces']} code_ok={t['code_ok']} "
+                  f"recall={t['matched']}/{t['gt_rows']} extracted={t['ext_rows']}")
+    return res
+
+
+def _n_pages(path: Path) -> int | None:
+    try:
+        import pypdfium2
+
+        doc = pypdfium2.PdfDocument(str(path))
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+# ------------------------------------------------------------------------------------- realdocs
+
+def bench_realdocs(args) -> dict:
+    hr("realdocs: every PDF in ../shared/realdocs, one child process each")
+    pdfs = sorted((SHARED / "realdocs").glob("*.pdf"))
+    if args.realdocs_limit:
+        pdfs = pdfs[: args.realdocs_limit]
+        print(f"(first {len(pdfs)} PDFs only: --realdocs-limit)")
+    docs = []
+    print(f"{'document':44s} {'pages':>5s} {'rows':>5s} {'sec':>6s} {'p/s':>6s} {'MB':>5s} {'status':10s} tables")
+    for path in pdfs:
+        res = run_isolated("ours", (str(path), False), args.timeout)
+        n_pages = res.get("n_pages") or _n_pages(path)
+        status = ("timeout" if res.get("timeout") else "crashed") if "error" in res else res.get("status")
+        codes = Counter(t["table_code"] for t in res.get("tables", []))
+        tc = [f"{t['table_code']} p{t['page_start']}-{t['page_end']} ({t['n_rows']})"
+              for t in res.get("tables", []) if t["table_code"] in TEMPLATES]
+        others = {k: v for k, v in codes.items() if k not in TEMPLATES}
+        desc = "; ".join(tc + ([", ".join(f"{k}x{v}" for k, v in sorted(others.items()))] if others else []))
+        secs = res.get("seconds", res.get("wall_seconds"))
+        pps = n_pages / secs if n_pages and secs and "error" not in res else None
+        d = {"file": path.name, "pages": n_pages, "status": status, "message": res.get("message") or res.get("error"),
+             "tables_by_code": dict(codes), "tc_tables": [t for t in res.get("tables", []) if t["table_code"] in TEMPLATES],
+             "n_tables": len(res.get("tables", [])), "rows": res.get("n_rows", 0), "values": res.get("n_values", 0),
+             "seconds": secs, "pages_per_s": pps, "peak_mb": res.get("peak_mb")}
+        expected = REAL_TC_PAGES.get(path.name)
+        if expected:
+            d["expected_title_pages"] = expected
+            d["expected_found"] = {
+                code: any(t["table_code"] == code and t["page_start"] <= max(pages) and t["page_end"] >= min(pages)
+                          for t in res.get("tables", []))
+                for code, pages in expected.items()}
+        docs.append(d)
+        name = path.name if len(path.name) <= 44 else path.name[:30] + "~" + path.name[-13:]
+        print(f"{name:44s} {n_pages or 0:5d} {d['rows']:5d} {secs or 0:6.1f} {pps or 0:6.1f} "
+              f"{d['peak_mb'] or 0:5.0f} {status:10s} {desc[:110]}", flush=True)
+        if status not in ("ok",) and d["message"]:
+            print(f"{'':44s}   ({d['message'][:120]})")
+        if expected:
+            miss = [f"{c} (title p{page_ranges(p)})" for c, p in expected.items() if not d["expected_found"][c]]
+            print(f"{'':44s}   SOURCES.md T-C tables: "
+                  + ("all found on overlapping pages" if not miss else "NOT found: " + ", ".join(miss)))
+    ok = [d for d in docs if d["pages_per_s"]]
+    pages = sum(d["pages"] or 0 for d in ok)
+    secs = sum(d["seconds"] for d in ok)
+    total = {
+        "documents": len(docs), "statuses": dict(Counter(d["status"] for d in docs)), "pages": pages,
+        "seconds": secs, "pages_per_s": share(pages, secs) if secs else None,
+        "tables": sum(d["n_tables"] for d in docs), "rows": sum(d["rows"] for d in docs),
+        "tables_by_code": dict(sum((Counter(d["tables_by_code"]) for d in docs), Counter())),
+        "peak_mb_max": max((d["peak_mb"] or 0 for d in docs), default=None),
+        "peak_mb_max_file": max(docs, key=lambda d: d["peak_mb"] or 0)["file"] if docs else None,
+        "largest_file": max(docs, key=lambda d: d["pages"] or 0)["file"] if docs else None,
+        "slowest_file": max(docs, key=lambda d: d["seconds"] or 0)["file"] if docs else None,
+        "slowest_seconds": max((d["seconds"] or 0 for d in docs), default=None),
+        "sources_tc_expected": sum(len(d.get("expected_found", {})) for d in docs),
+        "sources_tc_found": sum(sum(d.get("expected_found", {}).values()) for d in docs),
+    }
+    if docs:
+        largest = max(docs, key=lambda d: d["pages"] or 0)
+        total["peak_mb_largest"] = largest["peak_mb"]
+    print(f"TOTAL {len(docs)} PDFs, {pages} pages read in {secs:.1f} s = {fmt_num(total['pages_per_s'])} pages/s; "
+          f"{total['tables']} tables, {total['rows']} rows; statuses {total['statuses']}")
+    print(f"tables by code: {dict(sorted(total['tables_by_code'].items()))}")
+    print(f"peak memory: max {total['peak_mb_max'] or 0:.0f} MB ({total['peak_mb_max_file']}); "
+          f"largest document {total['largest_file']}: {total.get('peak_mb_largest') or 0:.0f} MB; "
+          f"slowest {total['slowest_file']} {total['slowest_seconds'] or 0:.1f} s")
+    return {"documents": docs, "total": total}
+
+
+def fmt_num(x: float | None, nd: int = 1) -> str:
+    return "n/a" if x is None else f"{x:.{nd}f}"
+
+
+# ---------------------------------------------------------------------------------------- peers
+
+def peer_targets(args) -> list[tuple[str, Path, list[int], str]]:
+    """(label, source PDF, 1-based pages, kind) for the peer timing."""
+    out = []
+    manifest = SHARED / "corpus" / "manifest.json"
+    if manifest.exists():
+        m = json.loads(manifest.read_text())
+        for e in m["pdfs"]:
+            if e["seed"] != "000":
+                continue
+            pages = sorted({p for t in e["tables"] if t["id"] in TEMPLATES
+                            for p in range(t["start_page"], t["end_page"] + 1)})
+            out.append((Path(e["pdf"]).name, SHARED / "corpus" / e["pdf"], pages, "corpus"))
+    for name, codes in REAL_TC_PAGES.items():
+        path = SHARED / "realdocs" / name
+        if path.exists():
+            out.append((name, path, sorted({p for ps in codes.values() for p in ps}), "real"))
+    return out
+
+
+def sample_pages(pages: list[int], k: int) -> list[int]:
+    if k <= 0 or len(pages) <= k:
+        return pages
+    step = len(pages) / k
+    return sorted({pages[int(i * step)] for i in range(k)})
+
+
+def subset_pdf(src: Path, pages: list[int], dst: Path) -> None:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(src))
+    new = pypdfium2.PdfDocument.new()
+    try:
+        new.import_pages(doc, [p - 1 for p in pages])
+        new.save(str(dst))
+    finally:
+        new.close()
+        doc.close()
+
+
+def bench_peers(args, work: Path) -> dict:
+    hr("peers: camelot lattice and pdfplumber extract_tables vs ours, same pages")
+    targets = peer_targets(args)
+    if not targets:
+        print("no corpus manifest and no real Renja files: skipped")
+        return {"skipped": "no targets"}
+    sampled = any(len(p) > args.peer_max_pages > 0 for _, _, p, _ in targets)
+    if sampled:
+        print(f"(pages sampled: at most {args.peer_max_pages} evenly spaced pages per document; --peer-max-pages 0 for all)")
+    print("Each document's pages are copied into one PDF; the three systems read that same file, each in its own child.")
+    print(f"{'document':44s} {'pages':>5s} {'ours s':>7s} {'camelot s':>9s} {'plumber s':>9s} {'vs cam':>7s} {'vs plb':>7s}"
+          f" {'MB ours/cam/plb':>16s}")
+    rows = []
+    agg = {k: Counter() for k in ("corpus", "real", "all")}
+    for label, src, pages, kind in targets:
+        chosen = sample_pages(pages, args.peer_max_pages)
+        sub = work / "peers" / f"{kind}-{len(rows):02d}.pdf"
+        sub.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            subset_pdf(src, chosen, sub)
+        except Exception as ex:  # noqa: BLE001
+            print(f"{label[:44]:44s} could not copy pages {page_ranges(chosen)}: {type(ex).__name__}: {ex}")
+            rows.append({"document": label, "kind": kind, "error": f"subset: {ex}"})
+            continue
+        n = len(chosen)
+        ours = run_isolated("ours", (str(sub), False), args.timeout)
+        cam = run_isolated("camelot", (str(sub), f"1-{n}"), args.timeout)
+        plb = run_isolated("pdfplumber", (str(sub), list(range(1, n + 1))), args.timeout)
+        r = {"document": label, "kind": kind, "source_pages": page_ranges(chosen), "pages": n,
+             "sampled_from": len(pages) if n < len(pages) else None}
+        for name, res in (("ours", ours), ("camelot", cam), ("pdfplumber", plb)):
+            if name == "ours":
+                r[name] = {"seconds": res.get("seconds"), "peak_mb": res.get("peak_mb"), "error": res.get("error"),
+                           "status": res.get("status"), "tables": len(res.get("tables", [])), "rows": res.get("n_rows")}
+            else:
+                r[name] = {k: v for k, v in res.items() if k != "traceback"}
+            # pdfplumber's per-page errors still leave a timing; any other error means no timing
+            r[name]["ok"] = res.get("seconds") is not None
+        both = {peer: r["ours"]["ok"] and r[peer]["ok"] for peer in ("camelot", "pdfplumber")}
+        r["ratio_vs_camelot"] = r["camelot"]["seconds"] / r["ours"]["seconds"] if both["camelot"] else None
+        r["ratio_vs_pdfplumber"] = r["pdfplumber"]["seconds"] / r["ours"]["seconds"] if both["pdfplumber"] else None
+        for key in (kind, "all"):
+            for peer in ("camelot", "pdfplumber"):
+                if both[peer]:
+                    agg[key][f"{peer}_s"] += r[peer]["seconds"]
+                    agg[key][f"ours_{peer}_s"] += r["ours"]["seconds"]
+                    agg[key][f"{peer}_pages"] += n
+        rows.append(r)
+        name = label if len(label) <= 44 else label[:30] + "~" + label[-13:]
+        print(f"{name:44s} {n:5d} {_s(r['ours'])} {_s(r['camelot']):>9s} {_s(r['pdfplumber']):>9s} "
+              f"{fmt_ratio(r['ratio_vs_camelot']):>7s} {fmt_ratio(r['ratio_vs_pdfplumber']):>7s} "
+              f"{_mb(r['ours'])}/{_mb(r['camelot'])}/{_mb(r['pdfplumber'])}".rstrip(), flush=True)
+        for name_, res in (("ours", ours), ("camelot", cam), ("pdfplumber", plb)):
+            if res.get("error"):
+                print(f"{'':44s}   {name_} failed: {res['error'][:140]}")
+    summary = {}
+    for key, c in agg.items():
+        s = {}
+        for peer in ("camelot", "pdfplumber"):
+            if c[f"{peer}_s"]:
+                pages = c[f"{peer}_pages"]
+                s[peer] = {"pages": pages, "peer_pages_per_s": pages / c[f"{peer}_s"],
+                           "ours_pages_per_s": pages / c[f"ours_{peer}_s"],
+                           "ratio": c[f"{peer}_s"] / c[f"ours_{peer}_s"]}
+        summary[key] = s
+    for key in ("corpus", "real", "all"):
+        s = summary[key]
+        parts = [f"vs {peer}: ours {v['ours_pages_per_s']:.2f} p/s, {peer} {v['peer_pages_per_s']:.2f} p/s = "
+                 f"{v['ratio']:.2f}x ({v['pages']} pages)" for peer, v in s.items()]
+        print(f"{key:6s} " + ("; ".join(parts) if parts else "no successful runs"))
+    print("ratio = peer seconds / our seconds on the same pages (>1: ours is faster). Peers only find cells on the"
+          "\ngiven pages; ours also finds, identifies, stitches and normalises the tables.")
+    return {"documents": rows, "summary": summary, "sampled": sampled, "max_pages": args.peer_max_pages}
+
+
+def _s(r: dict) -> str:
+    return f"{r['seconds']:7.2f}" if r.get("ok") else "   fail"
+
+
+def _mb(r: dict) -> str:
+    return f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "?"
+
+
+# -------------------------------------------------------------------------------------- summary
+
+def summary_block(results: dict) -> list[str]:
+    lines = [f"sakip-tables bench {results['started']} (commit {results['commit']}, {results['machine']})"]
+    fx = results.get("fixtures", {}).get("total")
+    if fx:
+        lines.append(f"fixtures: {fx['exact_rows']}/{fx['gt_rows']} ground-truth rows exact ({pct(fx['exact_share']).strip()}), "
+                     f"matched {pct(fx['matched_share']).strip()}, row precision {pct(fx['precision']).strip()} "
+                     f"({fx['leaked_rows']} leaked), layouts all-exact {fx['layouts_all_exact']}/{fx['layouts']}")
+        per = results["fixtures"]["layouts"]
+        lines.append("fixtures exact per layout: " + ", ".join(
+            f"{k} {pct(v.get('exact_share')).strip()}" if "error" not in v else f"{k} ERROR" for k, v in per.items()))
+    co = results.get("corpus")
+    if co and co.get("score"):
+        s = co["score"]["summary"]
+        lines.append(f"corpus 000 T-C.29/31/33 ({s['tables']} tables): recall {pct(s['row_recall']).strip()}, exact "
+                     f"{pct(s['row_exact']).strip()}, precision {pct(s['row_precision']).strip()}, numbers "
+                     f"{pct(s['number_exact']).strip()}, values {pct(s['value_exact']).strip()}, one piece+code "
+                     f"{co['tables_one_piece_code_ok']}/{co['tables_total']}, code ok {pct(s['code_ok']).strip()}")
+        lines.append(f"corpus tables meeting >=99% recall: {co['tables_recall_ge_99']}/{co['tables_total']}, "
+                     f"no leaked rows: {co['tables_no_leak']}/{co['tables_total']}; sakip extract "
+                     f"{co['pages']} pages in {co['extract_seconds']:.1f} s ({co['pages_per_s']:.1f} p/s), peak {co['peak_mb']:.0f} MB")
+    elif co and co.get("error"):
+        lines.append(f"corpus: ERROR {co['error']}")
+    rd = results.get("realdocs", {}).get("total")
+    if rd:
+        st = ", ".join(f"{k} {v}" for k, v in sorted(rd["statuses"].items()))
+        tbc = rd["tables_by_code"]
+        lines.append(f"realdocs: {rd['documents']} PDFs ({st}); {rd['pages']} pages in {rd['seconds']:.0f} s = "
+                     f"{fmt_num(rd['pages_per_s'])} pages/s; {rd['tables']} tables, {rd['rows']} rows; "
+                     + ", ".join(f"{c} {tbc.get(c, 0)}" for c in TEMPLATES))
+        lines.append(f"realdocs memory: peak max {rd['peak_mb_max'] or 0:.0f} MB ({rd['peak_mb_max_file']}), largest document "
+                     f"{rd.get('peak_mb_largest') or 0:.0f} MB; slowest {rd['slowest_seconds'] or 0:.1f} s ({rd['slowest_file']})")
+        if rd["sources_tc_expected"]:
+            lines.append(f"real Renja T-C tables named in SOURCES.md found on overlapping pages: "
+                         f"{rd['sources_tc_found']}/{rd['sources_tc_expected']}")
+    pe = results.get("peers", {}).get("summary")
+    if pe:
+        note = f", pages sampled <= {results['peers']['max_pages']}/doc" if results["peers"].get("sampled") else ""
+        for peer, label in (("camelot", "camelot lattice"), ("pdfplumber", "pdfplumber extract_tables")):
+            parts = [f"{key} {v['ratio']:.2f}x ({v['pages']} p: ours {v['ours_pages_per_s']:.1f} vs {v['peer_pages_per_s']:.1f} p/s)"
+                     for key in ("corpus", "real") if (v := pe.get(key, {}).get(peer))]
+            if parts:
+                lines.append(f"speed vs {label} (peer s / our s, same T-C pages{note}): " + "; ".join(parts))
+    lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    ap.add_argument("--skip", nargs="+", choices=SECTIONS, default=[], help="skip these sections")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds per document (default 300)")
+    ap.add_argument("--peer-max-pages", type=int, default=0,
+                    help="time peers on at most N evenly spaced pages per document (default 0: all pages)")
+    ap.add_argument("--realdocs-limit", type=int, default=0, help="only the first N real PDFs (for a quick run)")
+    ap.add_argument("--show-misses", type=int, default=2, help="non-exact fixture rows to print per table")
+    ap.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where to write all numbers")
+    ap.add_argument("--keep", type=Path, help="keep the work files (fixture PDFs, outputs) in this folder")
+    args = ap.parse_args(argv)
+
+    wall0 = time.perf_counter()
+    sections = [s for s in (args.only or SECTIONS) if s not in args.skip]
+    skipped = [s for s in SECTIONS if s not in sections]
+    have_shared = SHARED.is_dir()
+    if not have_shared:
+        print(f"{SHARED} is missing: benchmarking only the fixtures (corpus, realdocs and peers need ../shared)")
+        skipped += [s for s in sections if s != "fixtures" and s not in skipped]
+        sections = [s for s in sections if s == "fixtures"]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
+                               cwd=ROOT).stdout.strip()
+        commit += "+dirty" if dirty else ""
+    except OSError:
+        commit = "?"
+    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M"), "commit": commit,
+                     "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+                     "shared": str(SHARED) if have_shared else None, "sections": sections, "skipped": skipped}
+    print(f"sakip-tables bench: {', '.join(sections)}; shared = {SHARED if have_shared else 'missing'}; commit {commit}")
+
+    tmp = None
+    if args.keep:
+        work = args.keep.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="sakip-bench-")
+        work = Path(tmp.name)
+    try:
+        for name in sections:
+            t0 = time.perf_counter()
+            try:
+                if name == "fixtures":
+                    results[name] = bench_fixtures(args, work)
+                elif name == "corpus":
+                    results[name] = bench_corpus(args, work)
+                elif name == "realdocs":
+                    results[name] = bench_realdocs(args)
+                elif name == "peers":
+                    results[name] = bench_peers(args, work)
+            except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
+                traceback.print_exc()
+                results[name] = {"error": f"{type(ex).__name__}: {ex}"}
+            results[name]["section_seconds"] = time.perf_counter() - t0
+            print(f"({name}: {results[name]['section_seconds']:.0f} s)", flush=True)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    results["wall_seconds"] = time.perf_counter() - wall0
+    for name in sections:
+        if results.get(name, {}).get("error") and name not in ("corpus",):
+            print(f"section {name} failed: {results[name]['error']}")
+    lines = summary_block(results)
+    results["summary"] = lines
+    hr("summary (paste into the issue note)")
+    print("\n".join(lines))
+    args.json.write_text(json.dumps(results, indent=1, default=str, ensure_ascii=False))
+    print(f"\nall numbers: {args.json.resolve()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
