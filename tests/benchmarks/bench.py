@@ -42,7 +42,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("SAKIP_BENCH_SHARED") or ROOT.parent / "shared")  # override: for testing only
 if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the project importable
     sys.path.insert(0, str(ROOT))
 
@@ -73,6 +73,10 @@ def rowkey(cells) -> str:
 
 def share(num: int, den: int) -> float | None:
     return num / den if den else None
+
+
+def short(name: str, width: int = 44) -> str:
+    return name if len(name) <= width else name[:14] + "~" + name[-(width - 15):]
 
 
 def pct(x: float | None) -> str:
@@ -199,7 +203,7 @@ def run_isolated(job: str, args: tuple, timeout: float) -> dict:
             out = recv.recv()
     except (EOFError, OSError):
         out = None
-    proc.join(5)
+    proc.join(5 if out is not None else 0.2)  # a child that answered exits at once; one that timed out is killed
     if proc.is_alive():
         proc.kill()
         proc.join()
@@ -373,14 +377,17 @@ def bench_corpus(args, work: Path) -> dict:
     cmd += ["extract", *map(str, pdfs), "--out", str(out), "--no-progress"]
     n_pages = sum(_n_pages(p) or 0 for p in pdfs)
     code, dt, mb, so, se = wait_with_rusage(cmd, args.timeout * len(pdfs), cwd=ROOT)
-    print(f"sakip extract {len(pdfs)} PDFs, {n_pages} pages: exit {code}, {dt:.1f} s (incl. start-up and Parquet), "
+    print(f"sakip extract {len(pdfs)} PDFs, {n_pages} pages: exit {'timeout' if code is None else code}, "
+          f"{dt:.1f} s (incl. start-up and Parquet), "
           f"{n_pages / dt:.1f} pages/s, peak {mb:.0f} MB")
     for line in (so + se).strip().splitlines()[-6:]:
         print("  | " + line)
     res = {"pdfs": [p.name for p in pdfs], "pages": n_pages, "extract_exit": code, "extract_seconds": dt,
            "pages_per_s": n_pages / dt if dt else None, "peak_mb": mb}
     if code != 0:
-        res["error"] = f"sakip extract exit {code}: {se.strip()[-300:]}"
+        res["error"] = (f"sakip extract timed out after {dt:.0f} s" if code is None
+                        else f"sakip extract exit {code}: {se.strip()[-300:]}")
+        print(res["error"])
         return res
     jpath = work / "corpus-score.json"
     cmd = [sys.executable, str(corpus / "score.py"), "--system", "project", "--out", str(out), "--pdfs", "000-*.pdf",
@@ -463,9 +470,9 @@ def bench_realdocs(args) -> dict:
                           for t in res.get("tables", []))
                 for code, pages in expected.items()}
         docs.append(d)
-        name = path.name if len(path.name) <= 44 else path.name[:30] + "~" + path.name[-13:]
-        print(f"{name:44s} {n_pages or 0:5d} {d['rows']:5d} {secs or 0:6.1f} {pps or 0:6.1f} "
-              f"{d['peak_mb'] or 0:5.0f} {status:10s} {desc[:110]}", flush=True)
+        name = short(path.name)
+        print(f"{name:44s} {n_pages or 0:5d} {d['rows']:5d} {secs or 0:6.1f} {fmt_num(pps):>6s} "
+              f"{fmt_num(d['peak_mb'], 0):>5s} {status:10s} {desc[:110]}", flush=True)
         if status not in ("ok",) and d["message"]:
             print(f"{'':44s}   ({d['message'][:120]})")
         if expected:
@@ -485,6 +492,7 @@ def bench_realdocs(args) -> dict:
         "largest_file": max(docs, key=lambda d: d["pages"] or 0)["file"] if docs else None,
         "slowest_file": max(docs, key=lambda d: d["seconds"] or 0)["file"] if docs else None,
         "slowest_seconds": max((d["seconds"] or 0 for d in docs), default=None),
+        "over_500mb": sum(1 for d in docs if (d["peak_mb"] or 0) > 500),
         "sources_tc_expected": sum(len(d.get("expected_found", {})) for d in docs),
         "sources_tc_found": sum(sum(d.get("expected_found", {}).values()) for d in docs),
     }
@@ -593,7 +601,7 @@ def bench_peers(args, work: Path) -> dict:
                     agg[key][f"ours_{peer}_s"] += r["ours"]["seconds"]
                     agg[key][f"{peer}_pages"] += n
         rows.append(r)
-        name = label if len(label) <= 44 else label[:30] + "~" + label[-13:]
+        name = short(label)
         print(f"{name:44s} {n:5d} {_s(r['ours'])} {_s(r['camelot']):>9s} {_s(r['pdfplumber']):>9s} "
               f"{fmt_ratio(r['ratio_vs_camelot']):>7s} {fmt_ratio(r['ratio_vs_pdfplumber']):>7s} "
               f"{_mb(r['ours'])}/{_mb(r['camelot'])}/{_mb(r['pdfplumber'])}".rstrip(), flush=True)
@@ -659,11 +667,15 @@ def summary_block(results: dict) -> list[str]:
         lines.append(f"realdocs: {rd['documents']} PDFs ({st}); {rd['pages']} pages in {rd['seconds']:.0f} s = "
                      f"{fmt_num(rd['pages_per_s'])} pages/s; {rd['tables']} tables, {rd['rows']} rows; "
                      + ", ".join(f"{c} {tbc.get(c, 0)}" for c in TEMPLATES))
-        lines.append(f"realdocs memory: peak max {rd['peak_mb_max'] or 0:.0f} MB ({rd['peak_mb_max_file']}), largest document "
-                     f"{rd.get('peak_mb_largest') or 0:.0f} MB; slowest {rd['slowest_seconds'] or 0:.1f} s ({rd['slowest_file']})")
+        lines.append(f"realdocs peak memory: max {rd['peak_mb_max'] or 0:.0f} MB ({rd['peak_mb_max_file']}); largest document "
+                     f"({rd['largest_file']}) {rd.get('peak_mb_largest') or 0:.0f} MB (target < 500 MB); "
+                     f"{rd['over_500mb']} PDFs over 500 MB; slowest {rd['slowest_seconds'] or 0:.1f} s ({rd['slowest_file']})")
         if rd["sources_tc_expected"]:
+            missing = [f"{short(d['file'], 30)} {code}" for d in results["realdocs"]["documents"]
+                       for code, ok in d.get("expected_found", {}).items() if not ok]
             lines.append(f"real Renja T-C tables named in SOURCES.md found on overlapping pages: "
-                         f"{rd['sources_tc_found']}/{rd['sources_tc_expected']}")
+                         f"{rd['sources_tc_found']}/{rd['sources_tc_expected']}"
+                         + (f" (missing: {', '.join(missing)})" if missing else ""))
     pe = results.get("peers", {}).get("summary")
     if pe:
         note = f", pages sampled <= {results['peers']['max_pages']}/doc" if results["peers"].get("sampled") else ""
