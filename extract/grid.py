@@ -13,7 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from .layout import Block, _cluster
+from .layout import Block, cluster, build_lines
 from .model import Cell, Line, Word
 
 COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?(\s*=\s*\(?[\d\s+\-x×/*().]+\)?)?$|^[=()+/x×*\-\d\s.]+$")
@@ -46,8 +46,6 @@ def cell_text(words: list[Word]) -> Cell:
     """Words of one cell, in reading order, lines joined with a space."""
     if not words:
         return Cell("")
-    from .layout import build_lines
-
     lines = build_lines(words)
     text = " ".join(l.text for l in lines)
     text = re.sub(r"\s+", " ", text).strip()
@@ -59,13 +57,13 @@ def cell_text(words: list[Word]) -> Cell:
 
 def ruled_columns(block: Block, tol: float = 2.0) -> list[float]:
     vs = [r for r in block.rulings if not r.horizontal]
-    xs = _cluster([r.x0 for r in vs], tol)
+    xs = cluster([r.x0 for r in vs], tol)
     return xs
 
 
 def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
     hs = [r for r in block.rulings if r.horizontal]
-    ys = _cluster([r.top for r in hs], tol)
+    ys = cluster([r.top for r in hs], tol)
     vs = [r for r in block.rulings if not r.horizontal]
     words = [w for l in block.lines for w in l.words]
     bands: list[Band] = []
@@ -126,7 +124,7 @@ def header_zone(lines: list[Line]) -> int:
         if is_column_number_line(l):
             return i + 1
     for i, l in enumerate(lines[:12]):
-        if _data_like(l.text):
+        if data_like(l.text):
             return i
     return 0
 
@@ -142,14 +140,14 @@ def is_column_number_line(line: Line) -> bool:
 
 
 _MONEY = re.compile(r"\d{1,3}([.,]\d{3}){1,}")
-_DATA_TOKEN = re.compile(r"^\d+([.,]\d+)*%?$|^\d+[.,]\d+")
+DATA_TOKEN = re.compile(r"^\d+([.,]\d+)*%?$|^\d+[.,]\d+")
 
 
-def _data_like(text: str) -> bool:
+def data_like(text: str) -> bool:
     if _MONEY.search(text):
         return True
     toks = text.split()
-    nums = [t for t in toks if _DATA_TOKEN.match(t) and not re.fullmatch(r"(19|20)\d\d", t)]
+    nums = [t for t in toks if DATA_TOKEN.match(t) and not re.fullmatch(r"(19|20)\d\d", t)]
     return len(nums) >= 2
 
 
@@ -256,7 +254,7 @@ def _rows_by_rules(lines: list[Line], rules: list[float]) -> list[list[Line]]:
     return rows
 
 
-def _col_of(x: float, bounds: list[float]) -> int:
+def col_of(x: float, bounds: list[float]) -> int:
     for i in range(len(bounds) - 1):
         if x < bounds[i + 1]:
             return i
@@ -267,9 +265,9 @@ def _starts_values(line: Line, row: list[Line], bounds: list[float], numeric_col
     """A line that puts a number into a numeric column the current row already filled starts a new row."""
     if not numeric_cols:
         return False
-    used = {_col_of(w.xc, bounds) for l in row for w in l.words}
+    used = {col_of(w.xc, bounds) for l in row for w in l.words}
     for w in line.words:
-        c = _col_of(w.xc, bounds)
+        c = col_of(w.xc, bounds)
         if c in numeric_cols and c in used and re.match(r"^[\d.,%\-]+$", w.text):
             return True
     return False
@@ -282,7 +280,7 @@ def rows_to_bands(rows: list[list[Line]], bounds: list[float], page_of) -> list[
         per: list[list[Word]] = [[] for _ in range(n)]
         for l in row:
             for w in l.words:
-                per[_col_of(w.xc, bounds)].append(w)
+                per[col_of(w.xc, bounds)].append(w)
         bands.append(Band(page_of(row[0]), min(l.top for l in row), max(l.bottom for l in row),
                           [(i, i) for i in range(n)], [cell_text(ws) for ws in per]))
     return bands
@@ -294,7 +292,7 @@ def numeric_columns(lines: list[Line], bounds: list[float]) -> set[int]:
     tot = [0] * n
     for l in lines:
         for w in l.words:
-            c = _col_of(w.xc, bounds)
+            c = col_of(w.xc, bounds)
             tot[c] += 1
             if re.match(r"^-?[\d.,]+%?$", w.text) and any(ch.isdigit() for ch in w.text):
                 num[c] += 1
@@ -325,7 +323,7 @@ def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int,
         bx0, bx1 = min(v.x0 for v in box), max(v.x1 for v in box)
         cols = [i for i in range(len(bounds) - 1) if min(bx1, bounds[i + 1]) - max(bx0, bounds[i]) > 0.3 * min(bx1 - bx0, bounds[i + 1] - bounds[i])]
         if not cols:
-            cols = [_col_of((bx0 + bx1) / 2, bounds)]
+            cols = [col_of((bx0 + bx1) / 2, bounds)]
         out.append((cell_text(box).text, min(cols), max(cols), min(v.top for v in box), max(v.bottom for v in box)))
     return _widen_spanning(out, len(bounds) - 1)
 
@@ -349,6 +347,6 @@ def _widen_spanning(boxes: list[tuple[str, int, int, float, float]], n: int) -> 
 
 
 def _same_column(w: Word, box: list[Word], bounds: list[float]) -> bool:
-    return _col_of(w.xc, bounds) in {_col_of(v.xc, bounds) for v in box} or (
+    return col_of(w.xc, bounds) in {col_of(v.xc, bounds) for v in box} or (
         max(v.x1 for v in box) - min(v.x0 for v in box) > (bounds[-1] - bounds[0]) * 0.08
     )

@@ -99,7 +99,7 @@ def _segments(line: Line, gap: float | None = None) -> list[list[Word]]:
     return out
 
 
-def _cluster(values: list[float], tol: float) -> list[float]:
+def cluster(values: list[float], tol: float) -> list[float]:
     out: list[list[float]] = []
     for v in sorted(values):
         if out and v - out[-1][-1] <= tol:
@@ -140,7 +140,7 @@ def ruled_regions(page: Page, tol: float = 2.0) -> list[tuple[float, float, floa
     for g in groups.values():
         hs = [r for r in g if r.horizontal]
         vs = [r for r in g if not r.horizontal]
-        if len(_cluster([r.top for r in hs], tol)) >= 2 and len(_cluster([r.x0 for r in vs], tol)) >= 3:
+        if len(cluster([r.top for r in hs], tol)) >= 2 and len(cluster([r.x0 for r in vs], tol)) >= 3:
             regions.append((min(r.x0 for r in g), min(r.top for r in g), max(r.x1 for r in g), max(r.bottom for r in g), g))
             used.update(id(r) for r in g)
     # tables ruled with horizontal lines only: several long rules sharing their left and right ends
@@ -149,7 +149,7 @@ def ruled_regions(page: Page, tol: float = 2.0) -> list[tuple[float, float, floa
     for r in loose:
         by_span.setdefault((round(r.x0 / 6), round(r.x1 / 6)), []).append(r)
     for rules in by_span.values():
-        ys = _cluster([r.top for r in rules], tol)
+        ys = cluster([r.top for r in rules], tol)
         if len(ys) < 3:
             continue
         # split the stack where consecutive rules are far apart (two tables on one page)

@@ -91,7 +91,7 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
         return False
     if sig and not group.header_sig:
         # only a header's top rows (or nothing but a caption) fit at the foot of the previous page
-        header_only = len(group.blocks) == 1 and len(prev.lines) <= 4 and not any(grid._data_like(l.text) for l in prev.lines)
+        header_only = len(group.blocks) == 1 and len(prev.lines) <= 4 and not any(grid.data_like(l.text) for l in prev.lines)
         if not header_only:
             return False
     # the table must open the page: nothing but a caption-less heading may stand above it
@@ -135,8 +135,10 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         n_head = len(top_header) + _header_count(bands0[len(top_header):])
     head_bands = bands0[:n_head]
     header, numbers = _header_from_bands(head_bands, n_cols)
-    if not lattice and blocks_header_cells(blocks, xs0) is not None:
-        header, numbers = blocks_header_cells(blocks, xs0)
+    if not lattice:
+        from_words = blocks_header_cells(blocks, xs0)
+        if from_words is not None:
+            header, numbers = from_words
     head_keys = {_bag(b.text) for b in head_bands if b.text}
     rows: list[GridRow] = []
     flags: set[str] = set()
@@ -188,7 +190,7 @@ def _remap_band(band: Band, xs_from: list[float], xs_to: list[float]) -> Band:
     for a, z in band.spans:
         lo, hi = xs_from[a], xs_from[min(z + 1, len(xs_from) - 1)]
         cols = [i for i in range(len(xs_to) - 1) if xs_to[i] >= lo - 2 and xs_to[i + 1] <= hi + 2]
-        spans.append((min(cols), max(cols)) if cols else (grid._col_of((lo + hi) / 2, xs_to),) * 2)
+        spans.append((min(cols), max(cols)) if cols else (grid.col_of((lo + hi) / 2, xs_to),) * 2)
     return Band(band.page, band.top, band.bottom, spans, band.cells, set(band.flags))
 
 
@@ -244,7 +246,8 @@ def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
     return out
 
 
-def blocks_header_cells(blocks: list[Block], bounds: list[float]):
+def blocks_header_cells(blocks: list[Block], bounds: list[float]) -> tuple[list[HeaderCell], list[str]] | None:
+    """Header cells of an unruled table from the words of its first block's header lines."""
     head = _header_lines(blocks[0])
     if not head:
         return None
@@ -254,7 +257,8 @@ def blocks_header_cells(blocks: list[Block], bounds: list[float]):
     if grid.is_column_number_line(head[-1]):
         text_lines = head[:-1]
         for w in head[-1].words:
-            numbers[grid._col_of(w.xc, bounds)] = w.text if not numbers[grid._col_of(w.xc, bounds)] else numbers[grid._col_of(w.xc, bounds)] + w.text
+            col = grid.col_of(w.xc, bounds)
+            numbers[col] += w.text
     boxes = grid.header_cells(text_lines, bounds)
     tops = sorted({round(t) for _, _, _, t, _ in boxes})
     header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top, _ in boxes]
@@ -292,7 +296,7 @@ def _looks_header(b: Band) -> bool:
     texts = [c.text for c in b.cells if c.text]
     if not texts:
         return False
-    if grid._data_like(" ".join(texts)):
+    if grid.data_like(" ".join(texts)):
         return False
     hits = sum(1 for t in texts if HEADER_WORDS.search(t))
     return hits * 2 >= len(texts) and hits >= 1
@@ -320,7 +324,6 @@ def _header_from_bands(bands: list[Band], n_cols: int) -> tuple[list[HeaderCell]
         for (a, z), c in zip(b.spans, b.cells):
             if c.text:
                 header.append(HeaderCell(c.text, r, a, min(z, n_cols - 1)))
-    # merge vertically split header text of a cell that rules did not separate
     return header, numbers
 
 
@@ -334,7 +337,7 @@ def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, fir
             continue
         xm = (xs[a] + xs[min(z + 1, len(xs) - 1)]) / 2
         x = first.x0 + (xm - block.x0) * scale
-        col = grid._col_of(x, xs0)
+        col = grid.col_of(x, xs0)
         if out[col].text:
             out[col] = Cell(out[col].text + " " + c.text, out[col].bold or c.bold, out[col].words + c.words)
         else:
@@ -347,7 +350,7 @@ def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
     filled = [i for i, c in enumerate(cells) if c.text]
     if not filled:
         return False
-    if any(grid._DATA_TOKEN.match(cells[i].text.split()[0]) for i in filled):
+    if any(grid.DATA_TOKEN.match(cells[i].text.split()[0]) for i in filled):
         return False
     first_text = cells[filled[0]].text
     if first_text[:1].islower() or first_text[:1] in ")],.;:":
