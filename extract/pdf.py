@@ -65,20 +65,38 @@ def _describe_head(head: bytes) -> str:
     return "no %PDF- header"
 
 
+PAGES_PER_OPEN = 12  # pdfminer caches every decoded object of an open file: reopen to keep memory flat
+
+
 def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
     """Yield the pages of `path` (1-based `pages`, default all) with words, rulings and image cover."""
+    wanted = pages
+    start = 0
+    while True:
+        try:
+            pdf = pdfplumber.open(str(path))
+        except Exception as ex:  # pdfminer raises many types on broken files
+            raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
+        with pdf:
+            if wanted is None:
+                wanted = list(range(1, len(pdf.pages) + 1))
+            chunk = wanted[start:start + PAGES_PER_OPEN]
+            for number in chunk:
+                yield _read_one(pdf, path, number)
+        start += PAGES_PER_OPEN
+        if start >= len(wanted):
+            return
+
+
+def _read_one(pdf, path: Path, number: int) -> Page:
+    pp = pdf.pages[number - 1]
     try:
-        pdf = pdfplumber.open(str(path))
-    except Exception as ex:  # pdfminer raises many types on broken files
-        raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
-    with pdf:
-        wanted = pages or list(range(1, len(pdf.pages) + 1))
-        for number in wanted:
-            try:
-                yield _read_page(pdf.pages[number - 1], number)
-            except Exception as ex:  # one unreadable page must not lose the rest of the document
-                log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
-                yield Page(number=number, width=0, height=0, words=[], rulings=[])
+        return _read_page(pp, number)
+    except Exception as ex:  # one unreadable page must not lose the rest of the document
+        log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
+        return Page(number=number, width=0, height=0, words=[], rulings=[])
+    finally:
+        pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
 
 
 def _read_page(pp, number: int) -> Page:
