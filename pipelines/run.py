@@ -22,6 +22,7 @@ from normalize.rows import normalize_table
 from normalize.templates import identify
 
 from . import __version__
+from .matching import default_matcher, match_rows
 from .writers import write_outputs
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def process_file(path: Path) -> FileResult:
+def process_file(path: Path, matcher=None) -> FileResult:
+    """One file → its records. `matcher` (a nomenclature Matcher) defaults to the installed reference."""
     doc = {
         "doc_id": None, "source_path": str(path), "sha256": None, "n_pages": None, "doc_type": "unknown",
         "perangkat_daerah": None, "pemda": None, "tahun": None, "status": "failed", "message": None,
-        "n_tables": 0, "extractor_version": __version__,
+        "n_tables": 0, "extractor_version": __version__, "nomenclature_version": None,
     }
     try:
         sha = sha256_of(path)
@@ -67,7 +69,9 @@ def process_file(path: Path) -> FileResult:
         log.debug("unexpected error on %s\n%s", path, traceback.format_exc())
         doc["message"] = f"unexpected error while reading the PDF ({type(ex).__name__}: {ex}); please report it"
         return FileResult(doc)
-    return _records(doc, extracted)
+    result = _records(doc, extracted)
+    doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher())
+    return result
 
 
 def _records(doc: dict, extracted) -> FileResult:

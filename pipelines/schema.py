@@ -29,6 +29,7 @@ DOCUMENTS = pa.schema([
     _f("message", pa.string(), "Why the status is not ok, in plain words; null when ok."),
     _f("n_tables", pa.int32(), "Number of logical tables extracted.", False),
     _f("extractor_version", pa.string(), "Version of sakip-tables that produced this row.", False),
+    _f("nomenclature_version", pa.string(), "Version of the nomenclature the rows were matched against (builtin-2027 when none is installed)."),
 ])
 
 TABLES = pa.schema([
@@ -62,7 +63,14 @@ ROWS = pa.schema([
     _f("indikator", pa.string(), "The performance indicator printed with the item."),
     _f("cells", pa.list_(pa.string()), "Every printed cell of the row, one per column of tables.columns, as printed ('' when empty).", False),
     _f("bold", pa.bool_(), "The row is printed bold (documents often bold program and kegiatan rows)."),
-    _f("flags", pa.list_(pa.string()), "split_row_joined when the row was split by a page break and rejoined."),
+    _f("flags", pa.list_(pa.string()), "split_row_joined (split by a page break and rejoined); level_from_nomenclature (level taken from the matched entry)."),
+    _f("nomenclature_code", pa.string(), "Code of the matched Kepmendagri 050-3708 entry (program, kegiatan, sub kegiatan); null when unmatched."),
+    _f("nomenclature_name", pa.string(), "Official name of the matched entry."),
+    _f("nomenclature_version", pa.string(), "Nomenclature version matched against."),
+    _f("match_score", pa.float64(), "0-100: how close the printed name is to the official one (100 for an agreeing printed code)."),
+    _f("match_method", pa.string(), "code (printed code, name agrees), exact (same name after normalising) or fuzzy."),
+    _f("match_status", pa.string(), "matched, ambiguous (two entries too close, or a code whose name disagrees) or unmatched."),
+    _f("lokasi_unit", pa.string(), "Location suffix stripped from the name before matching, e.g. 'Kelurahan Curahgrinting'."),
 ])
 
 VALUES = pa.schema([

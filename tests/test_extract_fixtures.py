@@ -137,3 +137,22 @@ def test_tables_without_vertical_rules_are_found_whole(built, layout):
         got = {_squash("".join(r["cells"])) for r in rows}
         want = {_squash("".join(row)) for row in truth.rows}
         assert len(want - got) <= 1, sorted(want - got)[:3]
+
+
+def test_items_are_matched_to_the_nomenclature(built):
+    """With only the built-in reference (a fresh clone), the T-C.33 items of Kecamatan Kanigaran get their
+    official codes; the per-kelurahan copies of one sub kegiatan share its code and keep their kelurahan."""
+    _, result = built["ruled"]
+    assert result.document["nomenclature_version"] == "builtin-2027"
+    t33 = next(t for t in result.tables if t["table_code"] == "T-C.33")
+    rows = {r["row_no"]: r for r in result.rows if r["table_id"] == t33["table_id"]}
+    assert (rows[2]["nomenclature_code"], rows[2]["match_status"]) == ("X.XX.01", "matched")
+    assert (rows[3]["nomenclature_code"], rows[3]["level"]) == ("X.XX.01.2.01", "kegiatan")
+    assert (rows[4]["nomenclature_code"], rows[4]["level"]) == ("X.XX.01.2.01.0001", "sub_kegiatan")
+    assert "level_from_nomenclature" in rows[4]["flags"]
+    assert rows[1]["match_status"] is None  # NON URUSAN is a label, never matched
+    per_kelurahan = [r for r in rows.values() if (r["lokasi_unit"] or "") == "Curahgrinting"]
+    assert per_kelurahan and all(r["nomenclature_code"] == "7.01.02.2.02.0003" for r in per_kelurahan)
+    # the seed prints an indicator in the name column of one row: it must stay unmatched, not be forced
+    odd = [r for r in rows.values() if r["uraian"] == "Persentase jasa pelayanan umum kantor yang terpenuhi"]
+    assert odd and odd[0]["match_status"] == "unmatched" and odd[0]["nomenclature_code"] is None
