@@ -114,14 +114,7 @@ def _read_page(pp, number: int) -> Page:
         for w in raw
         if w["text"].strip() and w.get("upright", True)
     ]
-    rulings = []
-    for e in pp.edges:
-        # orientation from geometry: pdfplumber labels edges before applying /Rotate
-        x0, x1, top, bottom = float(e["x0"]), float(e["x1"]), float(e["top"]), float(e["bottom"])
-        if x1 - x0 >= bottom - top and x1 - x0 >= 3:
-            rulings.append(Ruling(x0, top, x1, top))
-        elif bottom - top > x1 - x0 and bottom - top >= 3:
-            rulings.append(Ruling(x0, top, x0, bottom))
+    rulings = _rulings(pp)
     area = float(pp.width * pp.height) or 1.0
     cover = 0.0
     for im in pp.images:
@@ -138,6 +131,35 @@ def _read_page(pp, number: int) -> Page:
         n_chars=len(pp.chars),
         image_cover=min(1.0, cover),
     )
+
+
+def _rulings(pp) -> list[Ruling]:
+    """Lines drawn on the page: stroked lines, thin rectangles (how Word and Excel draw borders) and the
+    sides of stroked rectangles. A filled rectangle inside one cell is shading (Word shades each line of
+    a paragraph): its sides would invent rows and columns. A filled band across many cells (a header
+    background) does separate rows, so its sides count."""
+    out: list[Ruling] = []
+
+    def add(x0: float, top: float, x1: float, bottom: float) -> None:
+        # orientation from geometry: pdfplumber's labels are computed before /Rotate is applied
+        if x1 - x0 >= bottom - top:
+            if x1 - x0 >= 3:
+                out.append(Ruling(x0, (top + bottom) / 2, x1, (top + bottom) / 2))
+        elif bottom - top >= 3:
+            out.append(Ruling((x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
+
+    for ln in pp.lines:
+        add(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"]))
+    for r in pp.rects:
+        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        if min(x1 - x0, bottom - top) <= 2.5:
+            add(x0, top, x1, bottom)
+        elif r.get("stroke") or (x1 - x0) >= 0.3 * float(pp.width):
+            add(x0, top, x1, top)
+            add(x0, bottom, x1, bottom)
+            add(x0, top, x0, bottom)
+            add(x1, top, x1, bottom)
+    return out
 
 
 def prescan_text(path: Path) -> list[str]:

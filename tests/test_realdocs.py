@@ -62,14 +62,11 @@ def result(name: str):
 _SPLIT_BKPSDM2018 = "bkpsdm-2018: T-C.29/T-C.33 pages are ruled but rows are cut per text line and continuation pages are not stitched"
 KNOWN_GAPS = {
     "test_table_found_on_pages[bkpsdm2018-TC33]": _SPLIT_BKPSDM2018,
-    "test_table_row_count[bkpsdm2018-TC29]": _SPLIT_BKPSDM2018,
     "test_table_row_count[bkpsdm2018-TC33]": _SPLIT_BKPSDM2018,
     "test_table_found_on_pages[kominfo2018-TC33]": "a page holding only a repeated header is added to the table",
-    "test_table_row_count[kominfo2018-TC33]": "the signature block under the table leaks in as a label row",
     "test_renja2019_prioritas_kedua_is_a_label_row": "a stray column number of a repeated header is glued to the label",
 }
-for _col in ("Badan_Kepegawaian_Dan_Pengembang-target_renstra", "Badan_Kepegawaian_Dan_Pengembang-tingkat_realisasi",
-             "Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_capaian", "JUMLAH-realisasi_capaian"):
+for _col in ("Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_capaian", "JUMLAH-realisasi_capaian"):
     KNOWN_GAPS[f"test_value[bkpsdm2018-TC29-{_col}]"] = _SPLIT_BKPSDM2018
 for _col in ("Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif", "Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif_maju",
              "Pengadaan_Mebeleur-pagu_indikatif_maju", "Program_Peningkatan_Disiplin_Apa-pagu_indikatif_maju",
