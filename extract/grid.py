@@ -68,12 +68,19 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
     words = [w for l in block.lines for w in l.words]
     bands: list[Band] = []
     # rows whose text sits below the last rule or above the first (an open-bottom table) still count
+    overflow: list[Word] = []
     if words:
         lo, hi = min(w.top for w in words), max(w.bottom for w in words)
         if lo < ys[0] - 2:
             ys.insert(0, lo - 1)
-        if hi > ys[-1] + 2:
-            ys.append(hi + 1)
+        below = [w for w in words if w.yc > ys[-1] + 1]
+        if below:
+            first = min(below, key=lambda w: w.top)
+            first_line = " ".join(w.text for w in sorted(below, key=lambda w: w.x0) if abs(w.top - first.top) < 2)
+            if data_like(first_line) or first.x0 < xs[0] + 0.15 * (xs[-1] - xs[0]) and first.text[:1].isdigit():
+                ys.append(hi + 1)  # a whole row drawn without borders under the last rule
+            else:
+                overflow = below  # text of the last row running past its bottom rule
     for y0, y1 in zip(ys, ys[1:]):
         if y1 - y0 < 3:
             continue
@@ -85,24 +92,33 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
         mid = (y0 + y1) / 2
         cross = [x for x in xs if any(abs(r.x0 - x) <= tol and r.top <= mid <= r.bottom for r in vs)]
         if len(cross) < 2:
-            cross = [xs[0], xs[-1]] if len(xs) >= 2 else [min(w.x0 for w in inband) - 1, max(w.x1 for w in inband) + 1]
-        spans, cells = [], []
-        for a, b in zip(cross, cross[1:]):
-            first = _col_index(xs, a)
-            last = _col_index(xs, b) - 1
-            if last < first:
-                continue
-            cw = [w for w in inband if a - 1 <= w.xc < b + 1]
-            spans.append((first, last))
-            cells.append(cell_text(cw))
-        # words outside the outer verticals (text overflowing the table) go to the nearest edge cell
-        outside = [w for w in inband if w.xc < cross[0] - 1 or w.xc >= cross[-1] + 1]
-        if outside and cells:
-            for w in outside:
-                k = 0 if w.xc < cross[0] else len(cells) - 1
-                cells[k] = cell_text(cells[k].words + [w])
-        bands.append(Band(block.page, y0, y1, spans, cells))
+            # no rule crosses this band (a row drawn without borders): use every column of the table
+            cross = list(xs) if len(xs) >= 2 else [min(w.x0 for w in inband) - 1, max(w.x1 for w in inband) + 1]
+        bands.append(_cells_band(block.page, y0, y1, inband, cross, xs))
+    if overflow and bands:
+        last = bands[-1]
+        for w in overflow:
+            k = next((i for i, (a, z) in enumerate(last.spans) if xs[a] - 1 <= w.xc < xs[min(z + 1, len(xs) - 1)] + 1), None)
+            if k is not None:
+                last.cells[k] = cell_text(last.cells[k].words + [w])
     return bands
+
+
+def _cells_band(page: int, y0: float, y1: float, inband: list[Word], cross: list[float], xs: list[float]) -> Band:
+    spans, cells = [], []
+    for a, b in zip(cross, cross[1:]):
+        first = _col_index(xs, a)
+        last = _col_index(xs, b) - 1
+        if last < first:
+            continue
+        spans.append((first, last))
+        cells.append(cell_text([w for w in inband if a - 1 <= w.xc < b + 1]))
+    # words outside the outer verticals (text overflowing the table) go to the nearest edge cell
+    for w in inband:
+        if cells and (w.xc < cross[0] - 1 or w.xc >= cross[-1] + 1):
+            k = 0 if w.xc < cross[0] else len(cells) - 1
+            cells[k] = cell_text(cells[k].words + [w])
+    return Band(page, y0, y1, spans, cells)
 
 
 def _col_index(xs: list[float], x: float) -> int:

@@ -82,9 +82,13 @@ def running_texts(pages: list[Page], band: float = 0.11) -> set[str]:
 
 def _is_running(line: Line, page: Page, running: set[str], band: float = 0.11) -> bool:
     in_band = line.bottom < page.height * band or line.top > page.height * (1 - band)
-    if not in_band:
-        return False
-    return _norm_running(line.text) in running or bool(PAGE_NUMBER.match(line.text))
+    if in_band and (_norm_running(line.text) in running or PAGE_NUMBER.match(line.text)):
+        return True
+    # a lone page number can sit higher, under a table that runs into the margin: centred or at the edge
+    if line.top > page.height * 0.8 and len(line.words) == 1 and PAGE_NUMBER.match(line.text):
+        xc = (line.x0 + line.x1) / 2
+        return abs(xc - page.width / 2) < 0.06 * page.width or xc > 0.85 * page.width or xc < 0.15 * page.width
+    return False
 
 
 def _segments(line: Line, gap: float | None = None) -> list[list[Word]]:
@@ -196,6 +200,16 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
         idx = sorted(inside + part)
         if not idx:
             continue
+        # a last row drawn without its borders (an open-bottom table) continues right under the last rule
+        last = lines[idx[-1]]
+        for i in range(idx[-1] + 1, len(lines)):
+            line = lines[i]
+            h = line.bottom - line.top
+            near = line.top - max(bottom, last.bottom) <= max(2.0, 0.6 * h)
+            if i in taken or not near or line.x0 < x0 - 4 or line.x1 > x1 + 4 or CAPTION.match(line.text):
+                break
+            idx.append(i)
+            last = line
         taken.update(idx)
         blocks.append(Block(page.number, x0, top, x1, bottom, [lines[i] for i in idx], True, rules))
     # unruled runs of multi-column lines
