@@ -75,7 +75,8 @@ def normalize_table(t: LogicalTable, ident: Identified) -> NormalizedTable:
     values: list[Value] = []
     for n, grow in enumerate(t.rows, start=1):
         cells = grow.texts
-        kode_raw = _first(cells, by_name, ("kode",))
+        # a code printed one part per cell (1 | 20 | 06 | 01) is one code
+        kode_raw = " ".join(cells[c.index].strip() for c in cols if re.fullmatch(r"kode(_\d+)?", c.name) and cells[c.index].strip())
         uraian_raw = _first(cells, by_name, ident.profile.uraian if ident.profile else ("uraian",))
         if not uraian_raw and ident.profile is None:
             uraian_raw = _first_text(cells)

@@ -32,6 +32,7 @@ class Profile:
     header_all: tuple[str, ...]  # every one of these regexes must occur in the header text
     header_none: tuple[str, ...] = ()
     columns: tuple[ColumnRule, ...] = field(default_factory=tuple)
+    numbering: tuple[str, ...] = ()  # canonical name of the regulation's column 1, 2, 3, ...
     uraian: tuple[str, ...] = ("uraian",)  # canonical columns holding the item name, first non-empty wins
     indikator: tuple[str, ...] = ("indikator",)
 
@@ -57,6 +58,8 @@ T_C_29 = Profile(
         ColumnRule("penanggung_jawab", r"penanggung|unit\s+kerja|perangkat\s+daerah\s+penanggung"),
         ColumnRule("catatan", r"catatan|keterangan"),
     ),
+    numbering=("kode", "uraian", "indikator", "target_renstra", "realisasi_renstra", "target", "realisasi",
+               "tingkat_realisasi", "target_berjalan", "realisasi_capaian", "tingkat_capaian", "penanggung_jawab", "catatan"),
 )
 
 T_C_31 = Profile(
@@ -78,6 +81,9 @@ T_C_31 = Profile(
         ColumnRule("analisis_target", r"(analisis|kebutuhan).*(target|capaian)", numeric=True),
         ColumnRule("analisis_kebutuhan_dana", r"(analisis|kebutuhan).*(pagu|dana|rp)", numeric=True, unit="Rp"),
     ),
+    numbering=("no", "rancangan_uraian", "rancangan_lokasi", "rancangan_indikator", "rancangan_target",
+               "rancangan_pagu_indikatif", "analisis_uraian", "analisis_lokasi", "analisis_indikator", "analisis_target",
+               "analisis_kebutuhan_dana", "catatan"),
     uraian=("rancangan_uraian", "analisis_uraian"),
     indikator=("rancangan_indikator", "analisis_indikator"),
 )
@@ -100,6 +106,8 @@ T_C_33 = Profile(
         ColumnRule("pagu_indikatif", r"pagu|kebutuhan\s+dana", numeric=True, unit="Rp"),
         ColumnRule("sumber_dana", r"sumber"),
     ),
+    numbering=("kode", "uraian", "indikator", "lokasi", "target", "pagu_indikatif", "sumber_dana", "catatan",
+               "target_maju", "pagu_indikatif_maju"),
 )
 
 PROFILES: dict[str, Profile] = {p.code: p for p in (T_C_29, T_C_31, T_C_33)}
@@ -165,8 +173,11 @@ YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 def canonical_columns(t: LogicalTable, profile: Profile | None, numeric_share: list[float]) -> list[Column]:
-    """Name every physical column. A column under the same header cell as its left neighbour, whose
-    cells are words, is that neighbour's satuan."""
+    """Name every physical column: by the printed column number when the table numbers its columns in the
+    regulation's order, else by the header text. A column under the same header cell as its left
+    neighbour is that neighbour's satuan (when its cells are words) or another part of it (kode_2)."""
+    rules = {r.name: r for r in profile.columns} if profile else {}
+    by_number = _numbered(t, profile)
     cols: list[Column] = []
     used: set[str] = set()
     for i in range(t.n_cols):
@@ -176,24 +187,52 @@ def canonical_columns(t: LogicalTable, profile: Profile | None, numeric_share: l
         years = YEAR.findall(path)
         tahun = int(years[-1]) if years else None
         prev = cols[-1] if cols else None
-        same_cell = prev is not None and t.header_span(i) == t.header_span(prev.index) and t.header_span(i)[0] != t.header_span(i)[1]
+        same_cell = prev is not None and (
+            (t.header_span(i) == t.header_span(prev.index) and t.header_span(i)[0] != t.header_span(i)[1])
+            or (i in by_number and by_number.get(prev.index) == by_number[i])
+        )
         if prev is not None and same_cell and prev.numeric and numeric_share[i] < 0.5:
             cols.append(Column(i, _satuan_name(prev.name), path, number, False, None, None, satuan_of=prev.name))
             continue
-        name, numeric, unit = None, numeric_share[i] >= 0.5, None
-        if profile is not None:
-            for rule in profile.columns:
-                if rule.name not in used and re.search(rule.pattern, low):
-                    name, numeric, unit = rule.name, rule.numeric, rule.unit
-                    break
-        if name is None:
-            name = _slug(path) or f"col_{i + 1}"
-            while name in used:
-                name = f"{name}_{i + 1}"
+        rule = rules.get(by_number.get(i, ""))
+        if rule is None:
+            rule = next((r for r in rules.values() if r.name not in used and re.search(r.pattern, low)), None)
+        if rule is not None and rule.name in used and same_cell and prev.satuan_of is None:
+            base = prev.name.rsplit("_", 1)[0] if re.search(r"_\d+$", prev.name) else prev.name
+            name = _unused(base, used)
+            numeric, unit = prev.numeric, prev.unit
+        elif rule is not None and rule.name not in used:
+            name, numeric, unit = rule.name, rule.numeric, rule.unit
+        else:
+            name, numeric, unit = _unused(_slug(path) or f"col_{i + 1}", used), numeric_share[i] >= 0.5, None
         used.add(name)
         cols.append(Column(i, name, path, number, numeric, unit, tahun))
     _years_from_caption(t, cols)
     return cols
+
+
+def _unused(base: str, used: set[str]) -> str:
+    if base not in used:
+        return base
+    k = 2
+    while f"{base}_{k}" in used:
+        k += 1
+    return f"{base}_{k}"
+
+
+def _numbered(t: LogicalTable, profile: Profile | None) -> dict[int, str]:
+    """Column index → canonical name from the printed column numbers, when they follow the regulation's
+    order (1, 2, 3 ... never going back: a table that prints 1 2 4 3 has moved columns and is named by header)."""
+    if profile is None or not profile.numbering:
+        return {}
+    firsts = []
+    for i, n in enumerate(t.column_numbers):
+        ints = re.findall(r"\d+", n.split("=")[0]) if n else []
+        firsts.append((i, int(ints[0]) if len(ints) == 1 else None))
+    seq = [v for _, v in firsts if v is not None]
+    if len(set(seq)) < 0.6 * len(profile.numbering) or seq != sorted(seq) or seq[0] > 3 or seq[-1] > len(profile.numbering):
+        return {}
+    return {i: profile.numbering[v - 1] for i, v in firsts if v is not None}
 
 
 def _satuan_name(value: str) -> str:

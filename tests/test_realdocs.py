@@ -72,9 +72,6 @@ for _col in ("Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif", "Penyediaan_Jasa_S
 for _col in ("Penyediaan_Jasa_Surat_Menyurat-rancangan_pagu_indikatif", "Penyediaan_Jasa_Pemeliharaan_dan-analisis_kebutuhan_dana",
              "Seleksi_Penerimaan_CPNS-rancangan_pagu_indikatif"):
     KNOWN_GAPS[f"test_value[bkpsdm2019-TC31-{_col}]"] = "a (Rp.000) header confirmed by T-C.33 is not applied as a scale yet"
-KNOWN_GAPS["test_value[kominfo2018-TC29-Penyebarluasan_Informasi_Pembang-target_berjalan]"] = "T-C.29 column 6 (Renja tahun lalu) is named target_berjalan"
-KNOWN_GAPS["test_value[kominfo2018-TC29-Pelatihan_SDM_Dalam_Bidang_Komun-target]"] = "T-C.29 column 6 (Renja tahun lalu) is named target_berjalan"
-KNOWN_GAPS["test_value[jabar-2.1-TC29-Koordinasi_Pembangunan_Jawa_Bara-target_berjalan]"] = "'Renja OPD tahun n-1' is not recognised as target_berjalan"
 
 
 @pytest.fixture(autouse=True)
