@@ -142,6 +142,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     head_keys = {_bag(b.text) for b in head_bands if b.text}
     rows: list[GridRow] = []
     flags: set[str] = set()
+    last_page = first.page
     for k, (block, (xs, bands)) in enumerate(zip(blocks, per_block)):
         body = bands[n_head:] if k == 0 else bands
         if k > 0:
@@ -162,6 +163,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 flags.add("header_removed")
                 continue
             row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
+            last_page = band.page
             if k > 0 and j == 0 and rows and _is_fragment(cells, rows[-1], numbers):
                 _join(rows[-1], cells)
                 rows[-1].flags.add("split_row_joined")
@@ -172,7 +174,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         return None
     return LogicalTable(
         page_start=first.page,
-        page_end=blocks[-1].page,
+        page_end=last_page,  # a page holding only a repeated header adds no row
         n_cols=n_cols,
         header=header,
         column_numbers=numbers,

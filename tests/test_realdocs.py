@@ -61,7 +61,6 @@ def result(name: str):
 # xfails: each one fails today and turns the suite red the day it starts passing, so it is removed then.
 _SPLIT_BKPSDM2018 = "bkpsdm-2018: T-C.29/T-C.33 pages are ruled but rows are cut per text line and continuation pages are not stitched"
 KNOWN_GAPS = {
-    "test_table_found_on_pages[kominfo2018-TC33]": "a page holding only a repeated header is added to the table",
     "test_renja2019_prioritas_kedua_is_a_label_row": "a stray column number of a repeated header is glued to the label",
 }
 for _col in ("Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_capaian", "JUMLAH-realisasi_capaian"):
