@@ -101,13 +101,20 @@ def schema() -> None:
 
 
 def _register_optional() -> None:
-    """Commands that live in other packages (nomenclature) join the group when present."""
+    """Commands that live in their own modules (nomenclature, audit) join the group when present."""
     try:
         from nomenclature.cli import match_command, nomenclature_group
     except ImportError:
-        return
-    main.add_command(nomenclature_group, "nomenclature")
-    main.add_command(match_command, "match")
+        pass
+    else:
+        main.add_command(nomenclature_group, "nomenclature")
+        main.add_command(match_command, "match")
+    try:
+        from .audit_cli import audit_command
+    except ImportError:
+        pass
+    else:
+        main.add_command(audit_command, "audit")
 
 
 _register_optional()
