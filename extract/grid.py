@@ -167,42 +167,41 @@ def data_like(text: str) -> bool:
     return len(nums) >= 2
 
 
-def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 3.0) -> list[float]:
-    """Column boundaries from white-space rivers: x intervals no data line covers."""
-    if not lines:
-        return [x0, x1]
-    lo = int(x0) - 1
-    hi = int(x1) + 2
-    cover = [0] * (hi - lo + 1)
-    for l in lines:
-        for w in l.words:
-            for x in range(int(w.x0) - lo, min(int(w.x1 + 0.999) - lo, hi - lo) + 1):
-                cover[x] += 1
+def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 2.0) -> list[float]:
+    """Column boundaries from white-space rivers: x intervals that no word of any data line covers."""
+    spans = sorted((w.x0, w.x1) for l in lines for w in l.words)
     bounds = [float(x0) - 0.5]
-    x = 0
-    n = len(cover)
-    while x < n:
-        if cover[x] == 0:
-            start = x
-            while x < n and cover[x] == 0:
-                x += 1
-            if start > 0 and x < n and (x - start) >= min_gap:
-                bounds.append(lo + (start + x) / 2)
-        else:
-            x += 1
+    if spans:
+        right = spans[0][1]
+        for a, b in spans[1:]:
+            if a - right >= min_gap:
+                bounds.append((right + a) / 2)
+            right = max(right, b)
     bounds.append(float(x1) + 0.5)
     return bounds
 
 
-def add_header_anchors(bounds: list[float], numbers: Line | None) -> list[float]:
-    """Split a text column that holds two printed column numbers (its data columns are empty)."""
+def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Line] | None = None) -> list[float]:
+    """Split a text column that holds two printed column numbers (its data columns are empty), or whose
+    one number stands clear of all its data (an empty column beside a filled one)."""
     if numbers is None:
         return bounds
     out = list(bounds)
     toks = _number_tokens(numbers)
+    words = [w for l in data or [] for w in l.words]
     for i in range(len(bounds) - 1):
         left, right = bounds[i], bounds[i + 1]
         inside = [c for c in toks if left <= c < right]
+        if len(inside) == 1 and words:
+            c = inside[0]
+            mine = [w for w in words if left <= w.xc < right]
+            if mine:
+                d0, d1 = min(w.x0 for w in mine), max(w.x1 for w in mine)
+                if c < d0 - 3:
+                    out.append(min(2 * c - left, d0 - 1) if 2 * c - left > c else (c + d0) / 2)
+                elif c > d1 + 3:
+                    out.append(max(2 * c - right, d1 + 1) if 2 * c - right < c else (c + d1) / 2)
+            continue
         if len(inside) < 2:
             continue
         # each number is printed centred in its column: walk from both edges and average

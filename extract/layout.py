@@ -167,6 +167,16 @@ def ruled_regions(page: Page, tol: float = 2.0) -> list[tuple[float, float, floa
     return regions
 
 
+def _line_size(line: Line) -> float:
+    return statistics.median(w.size or (w.bottom - w.top) for w in line.words)
+
+
+def _size_jump(line: Line, run: list[Line]) -> bool:
+    """A heading after a table is set in a larger font than the table's cells."""
+    base = statistics.median(_line_size(l) for l in run[-12:])
+    return base > 0 and _line_size(line) > 1.2 * base
+
+
 def _is_prose(line: Line, content_x0: float, content_x1: float) -> bool:
     width = content_x1 - content_x0
     if width <= 0:
@@ -231,7 +241,8 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
         if _is_prose(line, content_x0, content_x1) or CAPTION.match(line.text):
             flush()
             continue
-        if run and line.top - lines[run[-1]].bottom > 3.5 * (line.bottom - line.top):
+        if run and (line.top - lines[run[-1]].bottom > 3.5 * (line.bottom - line.top)
+                    or _size_jump(line, [lines[i] for i in run])):
             flush()
         run.append(i)
     flush()

@@ -226,7 +226,7 @@ def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
     x1 = max(b.x1 for b in blocks)
     bounds = grid.text_columns(data_lines, x0, x1)
     numbers_line = next((l for l in heads[0] if grid.is_column_number_line(l)), None)
-    bounds = grid.add_header_anchors(bounds, numbers_line)
+    bounds = grid.add_header_anchors(bounds, numbers_line, data_lines)
     num = grid.numeric_columns(data_lines, bounds)
     out = []
     for b, head in zip(blocks, heads):
