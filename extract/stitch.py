@@ -140,6 +140,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         if from_words is not None:
             header, numbers = from_words
     head_keys = {_bag(b.text) for b in head_bands if b.text}
+    head_words = {w for b in head_bands for w in b.text.lower().split()} | {w for h in header for w in h.text.lower().split()}
     rows: list[GridRow] = []
     flags: set[str] = set()
     last_page = first.page
@@ -151,6 +152,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 _bag(body[0].text) in head_keys
                 or any(_similar(_bag(body[0].text), h) for h in head_keys)
                 or _is_number_band(body[0])
+                or _header_remnant(body[0], head_words)
             ):
                 body = body[1:]
                 flags.add("header_removed")
@@ -294,6 +296,12 @@ def _header_count(bands: list[Band]) -> int:
     return n
 
 
+def _header_remnant(b: Band, head_words: set[str]) -> bool:
+    """A piece of a repeated header (the page break cut its tall cells): every word is a header word."""
+    words = b.text.lower().split()
+    return len(words) >= 2 and all(w in head_words for w in words)
+
+
 def _looks_header(b: Band) -> bool:
     texts = [c.text for c in b.cells if c.text]
     if not texts:
@@ -352,7 +360,14 @@ def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
     filled = [i for i, c in enumerate(cells) if c.text]
     if not filled:
         return False
-    if any(grid.DATA_TOKEN.match(cells[i].text.split()[0]) for i in filled):
+    prev_filled = {i for i, c in enumerate(prev.cells) if c.text}
+    numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])]
+    # the rest of several cells of the row above (its name and indicator, both halves of T-C.31): only
+    # cells the row above has, fewer of them, at most one number (a digit wrapped off the page), no code
+    if (len(filled) >= 2 and set(filled) <= prev_filled and len(filled) < len(prev_filled)
+            and len(numeric) <= 1 and filled[0] != 0):
+        return True
+    if numeric:
         return False
     first_text = cells[filled[0]].text
     if first_text[:1].islower() or first_text[:1] in ")],.;:":
