@@ -166,7 +166,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 continue
             row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
             last_page = band.page
-            if k > 0 and j == 0 and rows and _is_fragment(cells, rows[-1], numbers):
+            if k > 0 and j == 0 and rows and band.page > rows[-1].page and _is_fragment(cells, rows[-1], numbers):
                 _join(rows[-1], cells)
                 rows[-1].flags.add("split_row_joined")
                 flags.add("split_row_joined")
@@ -365,7 +365,7 @@ def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
     # the rest of several cells of the row above (its name and indicator, both halves of T-C.31): only
     # cells the row above has, fewer of them, at most one number (a digit wrapped off the page), no code
     if (len(filled) >= 2 and set(filled) <= prev_filled and len(filled) < len(prev_filled)
-            and len(numeric) <= 1 and filled[0] != 0):
+            and len(numeric) <= 1 and filled[0] != 0 and _continues_text(cells, prev, filled)):
         return True
     if numeric:
         return False
@@ -375,6 +375,18 @@ def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
     prev_texts = [prev.cells[i].text for i in filled]
     if any(t and (CONNECTOR_END.search(t) or t.count("(") > t.count(")")) for t in prev_texts):
         return True
+    return False
+
+
+def _continues_text(cells: list[Cell], prev: GridRow, filled: list[int]) -> bool:
+    """Some cell visibly carries on the text above it: it starts in lower case, the cell above ends on a
+    connecting word, or a name in capitals goes on in capitals."""
+    for i in filled:
+        text, above = cells[i].text, prev.cells[i].text
+        if text[:1].islower() or CONNECTOR_END.search(above) or above.count("(") > above.count(")"):
+            return True
+        if above.isupper() and text.isupper() and len(above.split()) <= 3:
+            return True
     return False
 
 
