@@ -19,6 +19,7 @@ from pathlib import Path
 from extract import ExtractError, extract_document
 from normalize.document import document_meta
 from normalize.rows import normalize_table
+from normalize.scale import confirm_thousands
 from normalize.templates import identify
 
 from . import __version__
@@ -105,6 +106,7 @@ def _records(doc: dict, extracted) -> FileResult:
                 "parse_status": v.parse_status, "parse_note": note or None,
                 "candidates": [c for c in (_fit_decimal(c, "")[0] for c in v.candidates) if c is not None] or None,
             })
+    confirm_thousands(result.tables, result.rows, result.values)
     meta = document_meta(extracted.front_text, codes)
     doc.update(
         n_pages=extracted.n_pages, doc_type=meta.doc_type, perangkat_daerah=meta.perangkat_daerah, pemda=meta.pemda,

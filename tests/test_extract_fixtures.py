@@ -169,3 +169,14 @@ def test_items_are_matched_to_the_nomenclature(built):
     # the seed prints an indicator in the name column of one row: it must stay unmatched, not be forced
     odd = [r for r in rows.values() if r["uraian"] == "Persentase jasa pelayanan umum kantor yang terpenuhi"]
     assert odd and odd[0]["match_status"] == "unmatched" and odd[0]["nomenclature_code"] is None
+
+
+def test_a_thousands_header_is_not_trusted_without_proof(built):
+    """Kanigaran's T-C.31 heads its pagu '(Rp.000)' but prints rupiah: T-C.33 of the same document lists the
+    same items with the same numbers, so nothing is scaled and the note says why."""
+    _, result = built["ruled"]
+    t31 = next(t for t in result.tables if t["table_code"] == "T-C.31")
+    pagu = [v for v in result.values if v["table_id"] == t31["table_id"] and v["column"] == "analisis_kebutuhan_dana"]
+    first = next(v for v in pagu if v["row_no"] == 1)
+    assert (first["value_raw"], first["value"]) == ("10.001.375.464", Decimal("10001375464"))
+    assert first["parse_note"] == "not scaled: header says thousands but the values match T-C.33 in rupiah"

@@ -68,9 +68,6 @@ for _col in ("Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_
 for _col in ("Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif", "Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif_maju",
              "Program_Peningkatan_Disiplin_Apa-pagu_indikatif_maju"):
     KNOWN_GAPS[f"test_value[bkpsdm2018-TC33-{_col}]"] = _SPLIT_BKPSDM2018
-for _col in ("Penyediaan_Jasa_Surat_Menyurat-rancangan_pagu_indikatif", "Penyediaan_Jasa_Pemeliharaan_dan-analisis_kebutuhan_dana",
-             "Seleksi_Penerimaan_CPNS-rancangan_pagu_indikatif"):
-    KNOWN_GAPS[f"test_value[bkpsdm2019-TC31-{_col}]"] = "a (Rp.000) header confirmed by T-C.33 is not applied as a scale yet"
 
 
 @pytest.fixture(autouse=True)
