@@ -63,14 +63,32 @@ def extract(paths: tuple[Path, ...], out_dir: Path, progress: bool | None) -> No
 @main.command()
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--rows", "show_rows", default=0, show_default=True, help="Also print the first N rows of each table.")
-def inspect(pdf: Path, show_rows: int) -> None:
+@click.option("--page", "page", type=int, default=None, help="With --png: the page (1-based) to draw.")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Draw what the extractor saw on --page: blocks, columns, rows, header rows, caption.")
+def inspect(pdf: Path, show_rows: int, page: int | None, png: Path | None) -> None:
     """Print which tables were found in PDF, on which pages, with row counts and columns.
 
     \b
-    Example:
+    Examples:
       sakip inspect data/raw/renja-2022-kanigaran-ruled.pdf --rows 3
+      sakip inspect data/raw/renja-2022-kanigaran-unruled.pdf --page 3 --png page3.png
     """
     from .run import process_file
+
+    if png is not None:
+        from extract.debug import draw_page
+
+        if page is None:
+            raise click.UsageError("--png needs --page N")
+        try:
+            notes = draw_page(pdf, page, png)
+        except IndexError:
+            raise click.UsageError(f"{pdf} has no page {page}") from None
+        for note in notes:
+            click.echo(f"  p.{page} {note}")
+        click.echo(f"  drawn: {png} (blue/orange: table blocks, green: columns, red: rows, yellow: header, purple: caption)")
+        return
 
     r = process_file(pdf)
     d = r.document

@@ -99,3 +99,17 @@ def test_data_dictionary_documents_every_column():
             assert f"| `{f.name}` |" in text
     readme = (Path(__file__).resolve().parents[1] / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert readme.strip() == text.strip(), "docs/DATA_DICTIONARY.md is stale: run `sakip schema > docs/DATA_DICTIONARY.md`"
+
+
+def test_inspect_draws_what_the_extractor_saw(inbox, tmp_path):
+    png = tmp_path / "page.png"
+    doc = build_document(load_spec(), LAYOUTS["unruled"], tmp_path / "unruled.pdf", tables=["T-C.33"], max_rows=12)
+    page = doc.tables[0].page_start
+    res = CliRunner().invoke(main, ["inspect", str(doc.path), "--page", str(page), "--png", str(png)])
+    assert res.exit_code == 0, res.output
+    assert f"p.{page} block 1: white space, " in res.output
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.width > 1000 and im.height > 700
+    assert CliRunner().invoke(main, ["inspect", str(doc.path), "--png", str(png)]).exit_code == 2
