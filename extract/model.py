@@ -162,3 +162,4 @@ class ExtractedDocument:
     front_text: str  # text of the first pages, for document metadata
     text_pages: int  # pages with a text layer
     scanned_pages: list[int] = field(default_factory=list)
+    analysed_pages: int = 0  # pages that got the full layout analysis (the rest are prose)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from .errors import DamagedPdf, EmptyFile, Encrypted, NotAPdf
 from .model import Page, Ruling, Word
@@ -162,17 +164,49 @@ def _rulings(pp) -> list[Ruling]:
     return out
 
 
-def prescan_text(path: Path) -> list[str]:
-    """Fast text of every page (pypdfium2), for metadata and to decide which pages to analyse."""
+@dataclass(frozen=True)
+class PageScan:
+    """What a fast pass over one page tells (pypdfium2, a few milliseconds a page)."""
+
+    number: int
+    text: str
+    paths: int  # vector path objects: rules and cell borders
+    images: int
+    numbers: int  # number-like tokens in the text
+
+    @property
+    def scanned(self) -> bool:
+        return len(self.text.strip()) < MIN_TEXT_CHARS and self.images > 0
+
+    def may_hold_table(self) -> bool:
+        """Prose pages are skipped: few rules, few numbers and no table caption. Cheap to be generous here,
+        costly to skip a table page, so any one sign is enough."""
+        if len(self.text.strip()) < MIN_TEXT_CHARS:
+            return False
+        return self.paths >= 12 or self.numbers >= 20 or bool(_TABLE_WORD.search(self.text))
+
+
+_TABLE_WORD = re.compile(r"\btabel\b|\btable\b|\bT\s*-?\s*C\s*[.\-]?\s*\d{2}\b|\blampiran\b", re.I)
+_NUMBER = re.compile(r"\d[\d.,]*")
+
+
+def prescan(path: Path) -> list[PageScan]:
+    """Text, rules, images and numbers of every page, without parsing its layout."""
     doc = pdfium.PdfDocument(str(path))
     try:
         out = []
         for i in range(len(doc)):
             page = doc[i]
-            tp = page.get_textpage()
-            out.append(tp.get_text_range())
-            tp.close()
-            page.close()
+            try:
+                tp = page.get_textpage()
+                text = tp.get_text_range()
+                tp.close()
+                kinds = [pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, k))
+                         for k in range(pdfium_c.FPDFPage_CountObjects(page))]
+            finally:
+                page.close()
+            out.append(PageScan(i + 1, text, kinds.count(pdfium_c.FPDF_PAGEOBJ_PATH),
+                                kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE), len(_NUMBER.findall(text))))
         return out
     finally:
         doc.close()
