@@ -34,11 +34,16 @@ class Band:
     def text(self) -> str:
         return " ".join(c.text for c in self.cells if c.text)
 
-    def as_columns(self, n_cols: int) -> list[Cell]:
+    def as_columns(self, n_cols: int, weights: list[int] | None = None) -> list[Cell]:
+        """One cell per physical column. A merged cell's text goes to the column of its span that holds
+        text most often in the table (`weights`), so a label merged over kode and uraian lands in uraian."""
         out = [Cell("") for _ in range(n_cols)]
-        for (a, _), c in zip(self.spans, self.cells):
-            if a < n_cols:
-                out[a] = c if not out[a].text else Cell((out[a].text + " " + c.text).strip(), out[a].bold or c.bold, out[a].words + c.words)
+        for (a, z), c in zip(self.spans, self.cells):
+            if a >= n_cols:
+                continue
+            if weights and z > a and c.text:
+                a = max(range(a, min(z, n_cols - 1) + 1), key=lambda i: (weights[i], -i))
+            out[a] = c if not out[a].text else Cell((out[a].text + " " + c.text).strip(), out[a].bold or c.bold, out[a].words + c.words)
         return out
 
 

@@ -144,6 +144,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     rows: list[GridRow] = []
     flags: set[str] = set()
     last_page = first.page
+    weights = _text_weights([b for _, bands in per_block for b in bands], n_cols) if lattice else None
     for k, (block, (xs, bands)) in enumerate(zip(blocks, per_block)):
         body = bands[n_head:] if k == 0 else bands
         if k > 0:
@@ -156,7 +157,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
             ):
                 body = body[1:]
                 flags.add("header_removed")
-        mapped = [_to_columns(band, xs, xs0, block, first, n_cols) for band in body]
+        mapped = [_to_columns(band, xs, xs0, block, first, n_cols, weights) for band in body]
         for j, cells in enumerate(mapped):
             band = body[j]
             if not any(c.text for c in cells):
@@ -337,9 +338,20 @@ def _header_from_bands(bands: list[Band], n_cols: int) -> tuple[list[HeaderCell]
     return header, numbers
 
 
-def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, first: Block, n_cols: int) -> list[Cell]:
+def _text_weights(bands: list[Band], n_cols: int) -> list[int]:
+    """How often each column holds text in a cell of its own: where a merged cell's text belongs."""
+    weights = [0] * n_cols
+    for b in bands:
+        for (a, z), c in zip(b.spans, b.cells):
+            if a == z and a < n_cols and c.text and not grid.DATA_TOKEN.match(c.text):
+                weights[a] += 1
+    return weights
+
+
+def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, first: Block, n_cols: int,
+                weights: list[int] | None = None) -> list[Cell]:
     if xs is xs0 or (len(xs) == len(xs0) and all(abs(a - b) < 3 for a, b in zip(xs, xs0))):
-        return band.as_columns(n_cols)
+        return band.as_columns(n_cols, weights)
     out = [Cell("") for _ in range(n_cols)]
     scale = (first.x1 - first.x0) / ((block.x1 - block.x0) or 1)
     for (a, z), c in zip(band.spans, band.cells):
