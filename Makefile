@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test bench samples clean
+.PHONY: extract audit test bench samples clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 extract: $(STAMP)
 	$(BIN)/sakip extract data/raw --out data/clean
+
+# Check what `make extract` wrote: data/clean/findings.parquet and the report data/clean/audit.html.
+audit: $(STAMP)
+	$(BIN)/sakip audit data/clean --report data/clean/audit.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -90,11 +90,36 @@ VALUES = pa.schema([
 
 SCHEMAS: dict[str, pa.Schema] = {"documents": DOCUMENTS, "tables": TABLES, "rows": ROWS, "values": VALUES}
 
+# Written by `sakip audit` (pipelines/audit.py) next to the extract outputs, not by `sakip extract`.
+FINDINGS = pa.schema([
+    _f("finding_id", pa.string(), "Stable id of the finding: first 8 hex of doc_id, '-', 8 hex of a hash of the check and the cells it rests on.", False),
+    _f("doc_id", pa.string(), "The document the finding is in.", False),
+    _f("other_doc_id", pa.string(), "The other document of a check across documents; null for checks within one document."),
+    _f("check", pa.string(), "hierarchy_sum, cross_table, change, formula, malformed_number or duplicate_row.", False),
+    _f("severity", pa.string(), "error (more than rounding apart), rounding (within half a unit of the printed precision per rounded term), warning (suspicious or ambiguous), info.", False),
+    _f("table_code", pa.string(), "The table(s) the finding is about, e.g. 'T-C.33' or 'T-C.31 / T-C.33'.", False),
+    _f("row_nos", pa.list_(pa.int32()), "Rows involved (rows.row_no), the checked row first; for two tables, the first table's row then the second's.", False),
+    _f("pages", pa.list_(pa.int32()), "Pages (1-based) of the rows involved.", False),
+    _f("item", pa.string(), "The item checked: its code and name as printed (null for a finding about a whole column)."),
+    _f("column", pa.string(), "The canonical column checked, e.g. pagu_indikatif; 'analisis_kebutuhan_dana / pagu_indikatif' across tables."),
+    _f("tahun", pa.int32(), "The year of the column checked."),
+    _f("expected", VALUE_TYPE, "What the other figures say it should be: the sum of the children, the other table's value, the formula's result, the confirmed reading of a malformed number."),
+    _f("actual", VALUE_TYPE, "The printed value checked (null for a malformed number, whose value is withheld)."),
+    _f("difference", VALUE_TYPE, "actual - expected."),
+    _f("message", pa.string(), "One English sentence with the numbers, as an auditor would write it.", False),
+    _f("cells", pa.list_(pa.struct([
+        pa.field("table_id", pa.string()), pa.field("row_no", pa.int32()), pa.field("column", pa.string()),
+        pa.field("role", pa.string()),
+    ])), "The printed cells the finding rests on (role 'checked': the figure found wrong; 'part': a figure it was compared with); joins rows and values.", False),
+])
+
+AUDIT_SCHEMAS: dict[str, pa.Schema] = {"findings": FINDINGS}
+
 
 def data_dictionary() -> str:
     """The data dictionary as Markdown, generated from the schemas above."""
     out = ["# Data dictionary (output contract v%s)" % SCHEMA_VERSION, ""]
-    for name, schema in SCHEMAS.items():
+    for name, schema in {**SCHEMAS, **AUDIT_SCHEMAS}.items():
         out += [f"## `{name}.parquet`", "", "| column | type | meaning |", "|---|---|---|"]
         for f in schema:
             doc = (f.metadata or {}).get(b"description", b"").decode()
