@@ -284,3 +284,62 @@ def test_sakip_audit_writes_findings_parquet_next_to_the_outputs(seed, tmp_path)
 def test_sakip_audit_says_what_is_missing(tmp_path):
     res = CliRunner().invoke(main, ["audit", str(tmp_path)])
     assert res.exit_code == 1 and "run `sakip extract` first" in res.output
+
+
+# --------------------------------------------------------------------------------------------------
+# The HTML report, in a real browser
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("no headless browser: install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    yield driver
+    driver.quit()
+
+
+def test_the_report_shows_every_finding_with_its_numbers_and_its_page(seed, tmp_path, browser):
+    folder = tmp_path / "clean"
+    shutil.copytree(seed[0], folder)
+    res = CliRunner().invoke(main, ["audit", str(folder), "--report", str(folder / "audit.html")])
+    assert res.exit_code == 0, res.output
+    browser.get((folder / "audit.html").as_uri())
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []
+    findings = {f["finding_id"]: f for f in pq.read_table(folder / "findings.parquet").to_pylist()}
+    articles = browser.find_elements("css selector", "article.finding")
+    assert len(articles) == len(findings)
+    shown = browser.execute_script("""
+        return Array.from(document.querySelectorAll('article.finding')).map(a => ({
+            id: a.dataset.findingId,
+            images: Array.from(a.querySelectorAll('img.evidence')).map(i => [i.complete, i.naturalWidth, i.naturalHeight]),
+            numbers: Object.fromEntries(['actual', 'expected', 'difference'].map(
+                k => [k, [a.querySelector('td.' + k).dataset.value, a.querySelector('td.' + k).textContent]])),
+            message: a.querySelector('.message').textContent,
+        }));""")
+    from pipelines.audit import format_amount
+
+    for a in shown:
+        f = findings[a["id"]]
+        assert a["images"] and all(ok and w > 100 and h > 20 for ok, w, h in a["images"]), a["id"]
+        assert a["message"] == f["message"]
+        for k, (value, text) in a["numbers"].items():
+            if f[k] is None:
+                assert (value, text) == ("", "—")
+            else:
+                assert D(value) == f[k] and text == format_amount(f[k], signed=k == "difference"), (a["id"], k)
+    # the filter hides what the auditor unticks, without errors
+    browser.find_element("css selector", "nav.filters input[value=info]").click()
+    assert browser.find_element("id", "shown-count").text == str(sum(f["severity"] != "info" for f in findings.values()))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
