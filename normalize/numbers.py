@@ -115,6 +115,55 @@ def parse_number(raw: str | None, locale: str = "id") -> ParsedNumber:
     return ParsedNumber(Decimal(sign + reading.number), status, unit=unit, note="; ".join(repairs))
 
 
+# Satuan words that a narrow cell wraps ("kelomp ok", "dokum en"): rejoined when the pieces spell one of them.
+_SATUAN_WORDS = frozenset(
+    "unit laporan dokumen dok kelompok keluarga orang paket lkk buah bulan tahun jenis stel file kali kegiatan "
+    "lembaga kelurahan desa persen indeks nilai rumah titik meter km hari set berkas surat sertifikat lokasi "
+    "pokmas peserta pegawai aplikasi sistem diklat buku sekolah ruang gedung lembar eksemplar naskah rekomendasi "
+    "perkara kasus kecamatan opd skpd".split()
+)
+_QUANTITY = re.compile(
+    r"(?P<num>" + _DASH_CLASS + r"?\s*[0-9][0-9.,\s]*?)\s*(?P<unit>[^\W\d_][^\W\d_./]*(?:[ ./]+[^\W\d_]+){0,3})\.?"
+)
+_SHARE = re.compile(r"(?P<num>[^()]*[0-9][^()]*?)\s*\(\s*(?P<share>[^()]*[0-9][^()]*%)\s*\)")
+
+
+def parse_quantity(raw: str | None, locale: str = "id") -> ParsedNumber:
+    """Read a cell that prints its unit inside it: ``2 unit``, ``12 laporan``, ``5170 (38,12%)``.
+
+    Planning tables often type the satuan next to the figure instead of in a column of its own.
+    The number is read by `parse_number` (with its status and notes); the unit becomes the
+    value's unit (``2 kelomp ok`` wrapped in a narrow cell gives ``kelompok``); a share printed in
+    brackets is kept in the note, the value being the figure before it. Anything else is exactly
+    `parse_number`'s reading, so words stay 'text'.
+    """
+    parsed = parse_number(raw, locale)
+    if parsed.status != "text" or raw is None:
+        return parsed
+    text = _WHITESPACE.sub(" ", raw.strip())
+    share = _SHARE.fullmatch(text)
+    if share:
+        number = parse_number(share.group("num"), locale)
+        pct = parse_number(share.group("share"), locale)
+        if number.value is not None and pct.value is not None and pct.unit == "%":
+            note = "; ".join(n for n in (number.note, f"share {share.group('share').strip()} printed beside it") if n)
+            return ParsedNumber(number.value, number.status, unit=number.unit, note=note)
+    quantity = _QUANTITY.fullmatch(text)
+    if quantity and len(quantity.group("unit")) <= 30:
+        number = parse_number(quantity.group("num"), locale)
+        if number.value is not None and number.unit is None:
+            return ParsedNumber(number.value, number.status, unit=_satuan_word(quantity.group("unit")), note=number.note)
+    return parsed
+
+
+def _satuan_word(unit: str) -> str:
+    pieces = unit.split()
+    joined = "".join(pieces)
+    if len(pieces) > 1 and joined.lower() in _SATUAN_WORDS:
+        return joined
+    return " ".join(pieces)
+
+
 def looks_numeric(raw: str) -> bool:
     """Cheap test: is this cell an attempt at a number rather than words?
 
