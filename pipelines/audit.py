@@ -39,6 +39,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nomenclature.names import comparable, location_variants
+from normalize.codes import looks_like_code
+from normalize.numbers import parse_number
 
 from .schema import FINDINGS, SCHEMA_VERSION
 
@@ -60,6 +62,7 @@ _MONEY_NAME = re.compile(r"pagu|kebutuhan_dana|anggaran|plafon|biaya|belanja|rup
 _NOT_MONEY_NAME = re.compile(r"^(satuan|sumber_dana|kode|no$|tingkat)")
 # Code columns are read as numbers by the extractor but are not amounts: '2.10.2.10.1.02' is no malformed number.
 _CODE_COLUMN = re.compile(r"^(kode|no$|nomor)")
+_OLD_CODE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,3}){3,}\s*$")  # 2.10.2.10.1.02 (Permendagri 13/2006 codes)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,6 +130,7 @@ class _Cell:
     note: str | None
     candidates: tuple[Decimal, ...]
     decimals: int  # digits printed after the decimal mark
+    step: Decimal  # one unit of the printed precision, in the unit of `value` (1000 for '1.071.059' read ×1000)
 
 
 @dataclass(eq=False)
@@ -176,6 +180,7 @@ class _Table:
     def __post_init__(self):
         self._index = {r.row_no: i for i, r in enumerate(self.rows)}
         self.mis_split = _mis_split(self.rows)
+        self.continued: str | None = None  # set when another table of the document may continue this one
 
 
 class _Ledger:
@@ -223,6 +228,17 @@ def _decimals(raw: str, locale: str) -> int:
     return len(tail) if tail.isdigit() and not (len(tail) == 3 and text.count(".") > 1) else 0
 
 
+def _step(raw: str, value: Decimal | None, locale: str) -> Decimal:
+    """One unit of the printed precision in the value's unit: the extractor may have scaled the printed figure."""
+    step = Decimal(1).scaleb(-_decimals(raw, locale))
+    printed = parse_number(raw, locale).value if value else None
+    if printed:
+        scale = Decimal(value) / printed
+        if scale > 1 and scale == scale.to_integral():
+            step *= scale
+    return step
+
+
 def _build(tables, rows, values) -> dict[str, list[_Table]]:
     by_table_rows: dict[str, list[_Row]] = defaultdict(list)
     for r in _records(rows):
@@ -241,6 +257,7 @@ def _build(tables, rows, values) -> dict[str, list[_Table]]:
             column=v["column"], tahun=v.get("tahun"), value=v.get("value"), raw=v.get("value_raw") or "",
             status=v["parse_status"], unit=v.get("unit"), note=v.get("parse_note"),
             candidates=tuple(v.get("candidates") or ()), decimals=_decimals(v.get("value_raw") or "", locale),
+            step=_step(v.get("value_raw") or "", v.get("value"), locale),
         )
         if v["parse_status"] not in ("empty", "text"):
             units[(v["table_id"], v["column"])].append(v.get("unit"))
@@ -292,6 +309,10 @@ def audit(documents=None, tables=None, rows=None, values=None) -> list[Finding]:
 
 def _audit_document(doc_id: str, doc_tables: list[_Table]) -> list[Finding]:
     ledger = _Ledger()
+    for t, nxt in zip(doc_tables, doc_tables[1:]):
+        if (t.rows and nxt.rows and len(nxt.columns) == len(t.columns) and nxt.code in (t.code, "other")
+                and 0 <= nxt.rows[0].page - t.rows[-1].page <= 1):
+            t.continued = f"the table may go on in the next table of the document (page {nxt.rows[0].page}), which the extraction did not join to it"
     families = {t.table_id: _families(t) for t in doc_tables}
     duplicates = {t.table_id: _duplicate_pairs(t) for t in doc_tables}
     # Malformed numbers first: a confirmed one then counts in every other sum.
@@ -321,29 +342,49 @@ class _Family:
     parent: _Row
     children: list[_Row]  # rows of the next level below the parent, in order
     uncertain: list[_Row]  # rows that may or may not be children (no level, or a level out of order)
+    alternatives: list[tuple[str, list[_Row]]] = field(default_factory=list)  # other children it may total
+    open_end: bool = False  # its rows run to the end of the table: more may follow in a table not joined to it
 
 
 def _families(t: _Table) -> list[_Family]:
     out = []
     rows = t.rows
     last_total = -1
+    totals: list[_Row] = []
     for i, p in enumerate(rows):
         if p.level == "total":
             scope = [r for r in rows[last_total + 1:i] if r.level != "total"]
             last_total = i
             fam = _family(p, scope, 0)
+            if totals:
+                # a grand total after subtotals: the sum of the subtotals, or of every top-level row of the table
+                ranks = [r.rank for r in rows[:i] if r.rank is not None]
+                everything = [r for r in rows[:i] if ranks and r.rank == min(ranks)]
+                if fam:
+                    fam.alternatives = [("the totals above it", list(totals)), ("every row of its level above it", everything)]
+                else:
+                    fam = _Family(p, list(totals), [], [("every row of its level above it", everything)])
+            totals.append(p)
         elif p.rank:
-            scope = []
+            scope, open_end = [], True
             for r in rows[i + 1:]:
-                if r.level == "total" or (r.rank is not None and r.rank <= p.rank):
+                if r.level == "total" or (r.rank is not None and r.rank <= p.rank and not _same_code(r, p)):
+                    open_end = False
                     break
                 scope.append(r)
             fam = _family(p, scope, p.rank)
+            if fam:
+                fam.open_end = open_end
         else:
             continue
         if fam:
             out.append(fam)
     return out
+
+
+def _same_code(r: _Row, parent: _Row) -> bool:
+    """A row printed with its parent's code (the kegiatan digits left out) cannot be the parent's sibling."""
+    return bool(r.kode) and r.kode == parent.kode
 
 
 def _family(parent: _Row, scope: list[_Row], rank: int) -> _Family | None:
@@ -356,7 +397,9 @@ def _family(parent: _Row, scope: list[_Row], rank: int) -> _Family | None:
     uncertain = []
     prev_rank = None
     for i, r in enumerate(scope):
-        if r.rank is not None:
+        if _same_code(r, parent):
+            uncertain.append(r)
+        elif r.rank is not None:
             if i < first:
                 uncertain.append(r)  # deeper rows before the first child: whose children are they?
             prev_rank = r.rank
@@ -417,6 +460,10 @@ def _readings(t: _Table, fam: _Family, column: str, ledger: _Ledger, duplicates:
         if total is None:
             return None
         out.append(_Reading(chosen, total, "; ".join(notes), excluded_dup))
+    for note, rows in fam.alternatives:
+        total = _sum(t, rows, column, ledger)
+        if total is not None:
+            out.append(_Reading(rows, total, note, []))
     return out
 
 
@@ -447,8 +494,8 @@ def _sum(t: _Table, rows: list[_Row], column: str, ledger: _Ledger) -> Decimal |
 
 def _unit(rows: Iterable[_Row], column: str) -> Decimal:
     """The coarsest printed precision among these cells, as a unit (1 for whole rupiah, 0.01 for ',00')."""
-    decimals = [r.values[column].decimals for r in rows if column in r.values and r.values[column].status != "empty"]
-    return Decimal(1).scaleb(-min(decimals)) if decimals else Decimal(1)
+    steps = [r.values[column].step for r in rows if column in r.values and r.values[column].status != "empty"]
+    return max(steps) if steps else Decimal(1)
 
 
 def _tolerance(parent: _Row, rows: list[_Row], column: str, ledger: _Ledger) -> Decimal:
@@ -535,7 +582,8 @@ def _sum_finding(t, p, fam, column, cell, actual, reading, severity, ledger, rea
     if confirmed:
         msg += "; " + ", ".join(f"row {r.row_no} counted as {_fmt(ledger.confirmed[(t.table_id, r.row_no, column)][0])}, "
                                  f"the reading of its malformed {r.values[column].raw!r} that its own children confirm" for r in confirmed)
-    severity, msg = _weigh(severity, msg, _doubts(t, [r.values[column] for r in [p] + children if column in r.values]))
+    doubts = ([t.continued] if fam.open_end and t.continued else []) + _doubts(t, [r.values[column] for r in [p] + children if column in r.values])
+    severity, msg = _weigh(severity, msg, doubts)
     cells = (CellRef(t.table_id, p.row_no, column, "checked"),) + tuple(CellRef(t.table_id, r.row_no, column) for r in children)
     return Finding(
         doc_id=t.doc_id, check="hierarchy_sum", severity=severity, table_code=t.code, message=msg,
@@ -590,7 +638,7 @@ def _numbers(t: _Table, families: list[_Family], ledger: _Ledger) -> list[Findin
     confirming = _confirming_sums(t, families, ledger)
     for r in t.rows:
         for column, c in r.values.items():
-            if c.status not in ("malformed", "repaired") or _CODE_COLUMN.match(column):
+            if c.status not in ("malformed", "repaired") or _CODE_COLUMN.match(column) or _is_code(c.raw):
                 continue
             where = f"In {t.code}, {LEVEL_WORDS.get(r.level, 'row')} {r.item} (row {r.row_no}, page {r.page})"
             cells = (CellRef(t.table_id, r.row_no, column, "checked"),)
@@ -598,10 +646,14 @@ def _numbers(t: _Table, families: list[_Family], ledger: _Ledger) -> list[Findin
             if c.status == "malformed":
                 hit = ledger.confirmed.get((t.table_id, r.row_no, column))
                 cands = ", ".join(_fmt(x) for x in c.candidates) or "none"
+                parts = c.raw.split()
                 if hit:
                     expected = hit[0]
                     msg = (f"{where} prints {column} as {c.raw!r}, a malformed number ({c.note}); "
                            f"{_fmt(hit[0])} is confirmed because {hit[1]}.")
+                elif len(parts) > 1 and all(parse_number(x, t.locale).status == "ok" for x in parts):
+                    msg = (f"{where} holds {len(parts)} figures in its {column} cell ({c.raw!r}): rows merged by the "
+                           f"extraction or a cell printed on several lines; its value is withheld and the sums it enters were not checked.")
                 else:
                     msg = (f"{where} prints {column} as {c.raw!r}, a malformed number ({c.note}) whose value is withheld; "
                            f"no sum confirms any reading (candidates: {cands}), so the sums it enters were not checked.")
@@ -618,6 +670,14 @@ def _numbers(t: _Table, families: list[_Family], ledger: _Ledger) -> list[Findin
                 expected=expected, actual=None if c.status == "malformed" else c.value, difference=None,
             ))
     return out
+
+
+def _is_code(raw: str) -> bool:
+    """A program/kegiatan code printed in a column the extractor read as numbers (amount groups have 3 digits)."""
+    if looks_like_code(raw):
+        return True
+    m = _OLD_CODE.match(raw or "")
+    return bool(m) and any(len(g) < 3 for g in raw.strip().split(".")[1:])
 
 
 def _confirming_sums(t: _Table, families: list[_Family], ledger: _Ledger) -> dict[tuple[int, str], str]:
@@ -667,15 +727,21 @@ def _cross_tables(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> lis
         if x is None or y is None:
             continue  # malformed and unconfirmed: reported by malformed_number
         compared.append(((ta, a), (tb, b), how, x, y))
-    scale, note = _scale(compared)
-    if scale != 1:
-        (ta, a), (tb, b), _, x, y = next(c for c in compared if c[3] * scale == c[4])
-        agree = sum(1 for c in compared if c[3] * scale == c[4])
+    # a T-C.31 printed in thousands or millions next to a T-C.33 in rupiah: decided per T-C.31 table
+    scales: dict[str, Decimal] = {}
+    for t in t31s:
+        mine = [c for c in compared if c[0][0] is t]
+        scale, note = _scale(mine)
+        scales[t.table_id] = scale
+        if scale == 1:
+            continue
+        (ta, a), (tb, b), _, x, y = next(c for c in mine if c[3] * scale == c[4])
+        agree = sum(1 for c in mine if c[3] * scale == c[4])
         out.append(Finding(
             doc_id=doc_id, check="cross_table", severity="warning", table_code="T-C.31 / T-C.33",
-            message=(f"T-C.31 Hasil Analisis Kebutuhan is printed in {note} of the T-C.33 pagu indikatif: {agree} of the "
-                     f"{len(compared)} items shared by both tables agree once multiplied by {_fmt(scale)} (e.g. row {a.row_no}: "
-                     f"{_fmt(x)} against {_fmt(y)}), so the two tables are compared on that scale."),
+            message=(f"T-C.31 Hasil Analisis Kebutuhan (page {t.rows[0].page}) is printed in {note} of the T-C.33 pagu indikatif: "
+                     f"{agree} of the {len(mine)} items shared by both tables agree once multiplied by {_fmt(scale)} "
+                     f"(e.g. row {a.row_no}: {_fmt(x)} against {_fmt(y)}), so the two tables are compared on that scale."),
             cells=(CellRef(ta.table_id, a.row_no, "analisis_kebutuhan_dana", "checked"),
                    CellRef(tb.table_id, b.row_no, "pagu_indikatif")),
             row_nos=(a.row_no, b.row_no), pages=(a.page, b.page), item=None,
@@ -683,12 +749,13 @@ def _cross_tables(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> lis
             expected=y, actual=x, difference=x - y,
         ))
     for (ta, a), (tb, b), how, x, y in compared:
+        scale = scales[ta.table_id]
         if x * scale == y:
             continue
         ca, cb = a.values["analisis_kebutuhan_dana"], b.values["pagu_indikatif"]
         x_scaled = x * scale
         diff = x_scaled - y
-        tol = max(Decimal(1).scaleb(-ca.decimals) * scale, Decimal(1).scaleb(-cb.decimals))
+        tol = max(ca.step * scale, cb.step)
         severity = "rounding" if abs(diff) <= tol / 2 else "error"
         year = f" {cb.tahun}" if cb.tahun else ""
         kind = LEVEL_WORDS.get(a.level if a.level != "unknown" else b.level, "item")
@@ -715,7 +782,8 @@ def _first_year(items, column: str) -> int | None:
 def _scale(compared) -> tuple[Decimal, str]:
     """T-C.31 printed in thousands ('Pagu indikatif (Rp.000)') next to a T-C.33 in rupiah: the factor, when most items show it."""
     nonzero = [c for c in compared if c[3] and c[4]]
-    for factor, note in ((Decimal(1000), "thousands"), (Decimal("0.001"), "rupiah while T-C.33 is in thousands")):
+    for factor, note in ((Decimal(1000), "thousands"), (Decimal(1000000), "millions"),
+                         (Decimal("0.001"), "rupiah while T-C.33 is in thousands")):
         hits = sum(1 for c in nonzero if c[3] * factor == c[4])
         if hits >= 3 and hits * 2 > len(nonzero):
             return factor, note
@@ -925,13 +993,16 @@ def _formulas(t: _Table) -> list[Finding]:
                 checks.append((r, (e * scale).quantize(Decimal("0.0001")), c))
         if not printed:
             continue
-        if all(c.value == 0 for _, c in printed) and len(printed) >= 3:
-            out.append(_constant_zero(t, f, printed, checks))
-            continue
+        constant = printed[0][1].value
+        if len(printed) >= 3 and all(c.value == constant for _, c in printed):
+            off = [(r, e) for r, e, c in checks if abs(e - c.value) > c.step / 2]
+            if constant == 0 or len(off) >= 3:
+                out.append(_constant(t, f, printed, checks, off))
+                continue
         wrong = []  # (row, expected, cell, severity)
         for r, expected, c in checks:
             diff = c.value - expected
-            unit = Decimal(1).scaleb(-c.decimals)
+            unit = c.step
             if f.ratio:
                 if abs(diff) <= unit / 2:
                     continue  # the printed figure is the exact ratio rounded as printed
@@ -940,7 +1011,7 @@ def _formulas(t: _Table) -> list[Finding]:
                 if diff == 0:
                     continue
                 terms = [r.values[col] for col in f.inputs.values() if col in r.values and r.values[col].value is not None]
-                coarsest = max([unit] + [Decimal(1).scaleb(-x.decimals) for x in terms])
+                coarsest = max([unit] + [x.step for x in terms])
                 severity = "rounding" if abs(diff) <= coarsest / 2 * (len(terms) + 1) else "error"
             wrong.append((r, expected, c, severity))
         inverted = [w for w in wrong if w[3] == "error" and _inverse_matches(f, w[0], w[2], scale)]
@@ -964,7 +1035,7 @@ def _inverse_matches(f: _Formula, r: _Row, c: _Cell, scale: Decimal) -> bool:
     a, b = (r.values.get(f.inputs.get(tok, "")) for tok in f.ops[:2])
     if not a or not b or not a.value or not b.value:
         return False
-    return abs(c.value - b.value / a.value * scale) <= Decimal(1).scaleb(-c.decimals) / 2
+    return abs(c.value - b.value / a.value * scale) <= c.step / 2
 
 
 def _formula_finding(t, f, r, expected, c, severity, scale) -> Finding:
@@ -1001,20 +1072,23 @@ def _inverted(t, f, inverted, n_checked) -> Finding:
     )
 
 
-def _constant_zero(t, f, printed, checks) -> Finding:
-    nonzero = [(r, e) for r, e, _ in checks if e != 0]
+def _constant(t, f, printed, checks, off) -> Finding:
+    """A derived column printed with one figure throughout (0, or 100 everywhere): one finding, not one per row."""
+    value = printed[0][1].value
     rows = [r.row_no for r, _ in printed]
-    msg = (f"In {t.code}, the derived column {f.column} ({f.text}) is printed as 0 on all {len(printed)} rows where it is printed"
-           + (f", although the formula gives a non-zero value on {len(nonzero)} of them "
-              f"(e.g. {_fmt(_round_like(nonzero[0][1], 2))} on row {nonzero[0][0].row_no})" if nonzero else
-              f"; it is computable on {len(checks)} of them, where its inputs give 0 too") + ".")
-    shown = [r for r, _ in nonzero[:20]] or [r for r, _ in printed[:20]]
-    cells = tuple(CellRef(t.table_id, r.row_no, f.column, "checked") for r in shown)
+    shown = [r for r, _ in off[:20]] or [r for r, _ in printed[:20]]
+    msg = f"In {t.code}, the derived column {f.column} ({f.text}) is printed as {_fmt(value)} on all {len(printed)} rows where it is printed"
+    if off:
+        r, e = off[0]
+        msg += (f", although the formula gives another value on {len(off)} of them (e.g. {_fmt(_round_like(e, 2))} on row {r.row_no}): "
+                f"it looks typed in rather than computed.")
+    else:
+        msg += f"; it is computable on {len(checks)} of them, where its inputs give {_fmt(value)} too."
     return Finding(
-        doc_id=t.doc_id, check="formula", severity="error" if nonzero else "warning", table_code=t.code,
-        message=msg, cells=cells, row_nos=tuple(rows), pages=_pages(t, rows), item=None, column=f.column,
-        tahun=printed[0][1].tahun, expected=nonzero[0][1] if nonzero else None, actual=Decimal(0),
-        difference=-nonzero[0][1] if nonzero else None,
+        doc_id=t.doc_id, check="formula", severity="error" if off else "warning", table_code=t.code,
+        message=msg, cells=tuple(CellRef(t.table_id, r.row_no, f.column, "checked") for r in shown),
+        row_nos=tuple(rows), pages=_pages(t, rows), item=None, column=f.column, tahun=printed[0][1].tahun,
+        expected=off[0][1] if off else None, actual=value, difference=value - off[0][1] if off else None,
     )
 
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 RENDER_SCALE = 2.0  # 144 dpi: small print stays legible in the crop
 MAX_IMAGE_WIDTH = 1100  # px of an embedded crop
 MAX_PAGES_PER_FINDING = 3
+CROP_MARGIN = 18  # points above and below the marked cells: about a row of context
 COLORS = {"checked": (220, 38, 38), "part": (217, 119, 6), "row": (37, 99, 235)}
 
 
@@ -79,12 +80,15 @@ class _Pages:
         return self._pdfs[path]
 
     @functools.lru_cache(maxsize=64)
-    def words(self, path: str, page: int) -> tuple[tuple, tuple[float, float, float, float]]:
+    def words(self, path: str, page: int) -> tuple[tuple, tuple[float, float]]:
+        """The page's words with their boxes (points from the top left of the page as shown), and its size."""
         p = self._pdf(path).pages[page - 1]
         words = p.extract_words(keep_blank_chars=False, use_text_flow=False)
         ox, oy = p.bbox[0], p.bbox[1]
         out = tuple((w["text"], _Box(w["x0"] - ox, w["top"] - oy, w["x1"] - ox, w["bottom"] - oy)) for w in words)
-        return out, (p.width, p.height, 0.0, 0.0)
+        size = (p.width, p.height)
+        p.close()  # pdfplumber keeps every parsed object of a page until it is closed
+        return out, size
 
     @functools.lru_cache(maxsize=6)
     def render(self, path: str, page: int):
@@ -208,8 +212,8 @@ def _crop_png(img, marks: list[_Mark], page_size: tuple[float, float]) -> bytes:
         area = area.union(m.box)
     # the full width of the table band, so the row names and headers of the columns stay in view
     left, right = 0, img.width
-    top = max(0, int((area.top - 30) * sy))
-    bottom = min(img.height, int((area.bottom + 30) * sy))
+    top = max(0, int((area.top - CROP_MARGIN) * sy))
+    bottom = min(img.height, int((area.bottom + CROP_MARGIN) * sy))
     crop = img.crop((left, top, right, bottom)).convert("RGBA")
     overlay = Image.new("RGBA", crop.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -265,31 +269,35 @@ def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
         value = ctx.values.get((cell["table_id"], cell["row_no"], cell["column"]))
         raw = (value or {}).get("value_raw") or ""
         box = ctx.column_boxes(path, page, cell["table_id"], cell["column"]).get(cell["row_no"]) if raw.strip() else None
-        label = f"row {cell['row_no']} {cell['column']} " + (repr(raw) if raw.strip() else "(empty)")
+        label = f"row {cell['row_no']} {cell['column']} {raw!r}"
         if box is not None:
             by_page[page].append(_Mark(box, cell["role"], label))
             continue
         anchor = _row_anchor(ctx.pages.words(path, page)[0], row.get("uraian_raw") or row.get("uraian") or "")
         if anchor is not None:
             by_page[page].append(_Mark(anchor, "row", label))
-        missing[page].append(label)
+        if raw.strip():  # an empty cell has nothing to find: its row is marked
+            missing[page].append(label)
     out = []
     pages = sorted(by_page, key=lambda p: (-sum(m.role == "checked" for m in by_page[p]), p))[:MAX_PAGES_PER_FINDING]
     for page in sorted(pages):
         _, size = ctx.pages.words(path, page)
-        png = _crop_png(ctx.pages.render(path, page), by_page[page], size[:2])
+        png = _crop_png(ctx.pages.render(path, page), by_page[page], size)
         n_checked = sum(m.role == "checked" for m in by_page[page])
         n_part = sum(m.role == "part" for m in by_page[page])
+        n_rows = sum(m.role == "row" for m in by_page[page])
         caption = f"{Path(path).name}, page {page}: {n_checked} checked figure(s) in red, {n_part} compared figure(s) in amber"
+        if n_rows:
+            caption += f", {n_rows} row(s) in blue"
         if missing[page]:
-            caption += (f"; not located exactly (its row marked in blue instead): {', '.join(missing[page][:3])}"
+            caption += (f"; not located on the page (its row marked instead): {', '.join(missing[page][:3])}"
                         + ("…" if len(missing[page]) > 3 else ""))
         out.append(_Evidence(page, png, caption))
     if not out:
         page = finding["pages"][0] if finding["pages"] else 1
         _, size = ctx.pages.words(path, page)
         img = ctx.pages.render(path, page)
-        png = _crop_png(img, [_Mark(_Box(0, 0, size[0], size[1]), "row", "page")], size[:2])
+        png = _crop_png(img, [_Mark(_Box(0, 0, size[0], size[1]), "row", "page")], size)
         out.append(_Evidence(page, png, f"{Path(path).name}, page {page}: the cells could not be located on the page; the whole page is shown"))
     return out
 
@@ -376,6 +384,9 @@ def write_report(findings, documents, tables, rows, values, path: Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is for sharing like any file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

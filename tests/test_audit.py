@@ -32,9 +32,11 @@ from tests.fixtures.builder import LAYOUTS, build_document, load_spec
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    """The three seed tables in the ruled layout, extracted to Parquet, and the audit of them."""
+    """The three seed tables in the ruled layout (T-C.29 cut to its first 60 rows; the others have fewer),
+    extracted to Parquet, and the audit of them."""
     out = tmp_path_factory.mktemp("seed")
-    doc = build_document(load_spec(), LAYOUTS["ruled"], out / "renja-2022-kanigaran.pdf")
+    doc = build_document(load_spec(), LAYOUTS["ruled"], out / "renja-2022-kanigaran.pdf", max_rows=60)
+    assert [t.n_rows for t in doc.tables] == [60, 58, 59]
     write_outputs([process_file(doc.path)], out)
     outputs = load_outputs(out)
     return out, outputs, audit(outputs["documents"], outputs["tables"], outputs["rows"], outputs["values"])
@@ -215,6 +217,20 @@ def test_a_row_without_level_that_makes_the_sum_add_up_is_counted():
         ("unknown", "Persentase jasa pelayanan umum kantor yang terpenuhi", 9, "96.054"),
     ]))
     assert findings == []
+
+
+@pytest.mark.parametrize("grand_total, n_errors", [("150", 0), ("160", 1)])
+def test_a_grand_total_after_subtotals_adds_up_the_subtotals(grand_total, n_errors):
+    findings = _audit(_outputs([
+        ("program", "Program Penunjang Urusan Pemerintahan Daerah", 1, "100"),
+        ("kegiatan", "Administrasi Keuangan Perangkat Daerah", 1, "100"),
+        ("total", "JUMLAH", 1, "100"),
+        ("program", "Program Pemberdayaan Masyarakat Desa dan Kelurahan", 2, "50"),
+        ("kegiatan", "Pemberdayaan Kelurahan", 2, "50"),
+        ("total", "JUMLAH", 2, "50"),
+        ("total", "TOTAL", 2, grand_total),
+    ]))
+    assert [(f.check, f.row_nos[0]) for f in findings if f.severity == "error"] == [("hierarchy_sum", 7)] * n_errors
 
 
 KELURAHAN = [
