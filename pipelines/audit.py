@@ -996,7 +996,7 @@ def _formulas(t: _Table) -> list[Finding]:
         constant = printed[0][1].value
         if len(printed) >= 3 and all(c.value == constant for _, c in printed):
             off = [(r, e) for r, e, c in checks if abs(e - c.value) > c.step / 2]
-            if constant == 0 or len(off) >= 3:
+            if (constant == 0 and checks) or len(off) >= 3:  # a zero nothing could compute is no finding
                 out.append(_constant(t, f, printed, checks, off))
                 continue
         wrong = []  # (row, expected, cell, severity)
