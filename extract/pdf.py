@@ -102,20 +102,22 @@ def _read_one(pdf, path: Path, number: int) -> Page:
 
 
 def _read_page(pp, number: int) -> Page:
-    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=1.5, keep_blank_chars=False, extra_attrs=["fontname", "size"])
-    words = [
-        Word(
+    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=1.5, keep_blank_chars=False,
+                           extra_attrs=["fontname", "size"], return_chars=pp.rotation == 0)
+    words = []
+    for w in raw:
+        if not w["text"].strip() or not w.get("upright", True):
+            continue
+        top, bottom = _vertical_extent(w, float(pp.height))
+        words.append(Word(
             text=w["text"],
             x0=float(w["x0"]),
             x1=float(w["x1"]),
-            top=float(w["top"]),
-            bottom=float(w["bottom"]),
+            top=top,
+            bottom=bottom,
             bold=bool(_BOLD.search(w.get("fontname") or "")),
             size=float(w.get("size") or 0),
-        )
-        for w in raw
-        if w["text"].strip() and w.get("upright", True)
-    ]
+        ))
     rulings = _rulings(pp)
     area = float(pp.width * pp.height) or 1.0
     cover = 0.0
@@ -135,6 +137,21 @@ def _read_page(pp, number: int) -> Page:
     )
 
 
+def _vertical_extent(w: dict, height: float) -> tuple[float, float]:
+    """The word's top and bottom. pdfminer places a glyph box from the font's descent; a font whose
+    descriptor is wrong puts the box below the baseline (Cambria in some Word exports: 12 pt too low,
+    text then falls into the next table row). Then the box is rebuilt from the baseline."""
+    top, bottom = float(w["top"]), float(w["bottom"])
+    chars = w.get("chars")
+    if not chars:
+        return top, bottom
+    size = float(w.get("size") or (bottom - top))
+    baseline = min(height - float(c["matrix"][5]) for c in chars)
+    if top > baseline - 0.3 * size:
+        return baseline - 0.8 * size, baseline + 0.2 * size
+    return top, bottom
+
+
 def _rulings(pp) -> list[Ruling]:
     """Lines drawn on the page: stroked lines, thin rectangles (how Word and Excel draw borders) and the
     sides of stroked rectangles. A filled rectangle inside one cell is shading (Word shades each line of
@@ -152,8 +169,12 @@ def _rulings(pp) -> list[Ruling]:
 
     for ln in pp.lines:
         add(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"]))
+    dots: dict[int, list[float]] = {}
     for r in pp.rects:
         x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        if max(x1 - x0, bottom - top) <= 1.5:
+            dots.setdefault(round((top + bottom) / 2), []).append((x0 + x1) / 2)
+            continue
         if min(x1 - x0, bottom - top) <= 2.5:
             add(x0, top, x1, bottom)
         elif r.get("stroke") or (x1 - x0) >= 0.3 * float(pp.width):
@@ -161,6 +182,11 @@ def _rulings(pp) -> list[Ruling]:
             add(x0, bottom, x1, bottom)
             add(x0, top, x0, bottom)
             add(x1, top, x1, bottom)
+    # a dashed rule pdfminer does not see still leaves a dot where it meets each column rule: a row of
+    # such junctions across the page is a horizontal rule
+    for y, xs in dots.items():
+        if len(xs) >= 3 and max(xs) - min(xs) >= 0.3 * float(pp.width):
+            out.append(Ruling(min(xs), float(y), max(xs), float(y)))
     return out
 
 

@@ -25,7 +25,7 @@ HEADER_WORDS = re.compile(
     r"rancangan|hasil|analisis|penting|volume|besaran|usulan|(rp\.?))\b",
     re.I,
 )
-CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|sub|unit|kelurahan|urusan|penunjang)$|[(,/\-]$", re.I)
+CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|sub|unit|kelurahan|urusan|penunjang|jo|no\.?|nomor|tahun)$|[(,/\-]$", re.I)
 
 
 def _norm(s: str) -> str:
@@ -373,7 +373,9 @@ def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
     if not filled:
         return False
     prev_filled = {i for i, c in enumerate(prev.cells) if c.text}
-    numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])]
+    # a number that starts a cell is a value, unless it continues words ('... jo PP No.' / '45 Tahun 1990')
+    numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])
+               and not (prev.cells[i].text and not grid.DATA_TOKEN.match(prev.cells[i].text.split()[-1]))]
     # the rest of several cells of the row above (its name and indicator, both halves of T-C.31): only
     # cells the row above has, fewer of them, at most one number (a digit wrapped off the page), no code
     if (len(filled) >= 2 and set(filled) <= prev_filled and len(filled) < len(prev_filled)

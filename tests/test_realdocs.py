@@ -59,15 +59,9 @@ def result(name: str):
 
 # Known gaps of the extractor, verified on the page and diagnosed (see the note on issue 2). They are strict
 # xfails: each one fails today and turns the suite red the day it starts passing, so it is removed then.
-_SPLIT_BKPSDM2018 = "bkpsdm-2018: T-C.29/T-C.33 pages are ruled but rows are cut per text line and continuation pages are not stitched"
 KNOWN_GAPS = {
     "test_renja2019_prioritas_kedua_is_a_label_row": "an invisible '1' above the label on p.30 (a blank column-number row) is glued to it",
 }
-for _col in ("Seleksi_Penerimaan_CPNS-target", "Seleksi_Penerimaan_CPNS-tingkat_capaian", "JUMLAH-realisasi_capaian"):
-    KNOWN_GAPS[f"test_value[bkpsdm2018-TC29-{_col}]"] = _SPLIT_BKPSDM2018
-for _col in ("Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif", "Penyediaan_Jasa_Surat_Menyurat-pagu_indikatif_maju",
-             "Program_Peningkatan_Disiplin_Apa-pagu_indikatif_maju"):
-    KNOWN_GAPS[f"test_value[bkpsdm2018-TC33-{_col}]"] = _SPLIT_BKPSDM2018
 
 
 @pytest.fixture(autouse=True)
