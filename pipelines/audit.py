@@ -16,7 +16,7 @@ Checks, each over exact decimals:
   columns printed as zero throughout.
 - ``malformed_number``: every malformed or repaired number, with the intended value only when a sum
   confirms one of its candidates.
-- ``duplicate_row``: the same item with the same cells on both sides of a page break.
+- ``duplicate_row``: the same item with the same cells twice in a row (typically across a page break).
 
 Severities: ``error`` (more than rounding apart), ``rounding`` (within half a unit of the printed
 precision per rounded term), ``warning`` (suspicious or ambiguous, not a proven contradiction),
@@ -1140,10 +1140,14 @@ def _squash(s: str) -> str:
 
 
 def _duplicate_pairs(t: _Table) -> dict[int, int]:
-    """Second row_no → first row_no, for consecutive rows on different pages with the same item and cells."""
+    """Second row_no → first row_no, for consecutive rows with the same item and cells.
+
+    Typically across a page break; a row whose text a page break split is dated to the page where it
+    starts, so its repeat may carry the same page.
+    """
     out = {}
     for a, b in zip(t.rows, t.rows[1:]):
-        if a.page == b.page or not a.uraian or a.level in ("label", "total"):
+        if not a.uraian or a.level in ("label", "total"):
             continue
         if [_squash(x) for x in a.cells] != [_squash(x) for x in b.cells]:
             continue
@@ -1159,7 +1163,8 @@ def _duplicates(t: _Table, pairs: dict[int, int], confirmed: dict[tuple[str, int
         money = next((c for c in t.money if c in b.values and b.values[c].value), None)
         why = confirmed.get((t.table_id, second))
         severity = "error" if why else "warning"
-        msg = (f"In {t.code}, {b.described()} on page {b.page} repeats row {first} of page {a.page} cell for cell"
+        where = f"row {first} of page {a.page}" if a.page != b.page else f"row {first} just above it"
+        msg = (f"In {t.code}, {b.described()} on page {b.page} repeats {where} cell for cell"
                + (f" ({_fmt(b.values[money].value)} in {money})" if money else "")
                + (f"; {why[0]}, so the repeat inflates the sum." if why else
                   "; if it is the same item printed twice it inflates every sum it enters."))
