@@ -4,7 +4,12 @@ Input is an `extract` `LogicalTable` and its `templates.Identified`; output is a
 of `Row`s and `Value`s that the pipeline writes as rows.parquet and values.parquet. The level of
 a row comes from its code when printed, else from what the row looks like (PROGRAM in capitals,
 a sub-unit suffix, a label with no indicator and no values); rows we cannot place stay `unknown`
-for the nomenclature step to settle.
+for the nomenclature step to settle. Rows of indicator tables (T-C.23, T-C.25, LKjIP capaian ...)
+are `indikator`.
+
+A cell printed once for a group of rows (tujuan, sasaran, program: a vertical merge) is filled
+down into `Row.filled` for the rows below it, with the flag `filled_down`; `cells` always stay
+as printed.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from decimal import Decimal
 from extract.model import LogicalTable
 
 from .codes import code_level, normalize_code
-from .numbers import detect_locale, looks_numeric, parse_number
-from .templates import Column, Identified, canonical_columns
+from .numbers import detect_locale, looks_numeric, parse_number, parse_quantity
+from .templates import Column, Identified, Profile, canonical_columns
 
-LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "label", "total", "unknown")
+LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "indikator", "label", "total", "unknown")
 
 TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|grand\s*total)\b", re.I)
+# In an indicator table "Jumlah PNS yang ..." is an indicator: only a bare "Jumlah" / "Total" row is a total.
+TOTAL_ONLY = re.compile(r"^\s*(sub\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|anggaran|belanja|akhir))?\s*:?\s*$", re.I)
 SUB_UNIT = re.compile(r"\(\s*sub\s*unit\b|\(\s*kelurahan\b|\(\s*kecamatan\b", re.I)
 LEADING_CODE = re.compile(r"^\s*'?((?:[0-9X]{1,2}[ .]){2,}[0-9X]{1,4})\.?\s+(?=\D)")
 
@@ -52,6 +59,7 @@ class Row:
     cells: list[str]
     bold: bool
     flags: list[str] = field(default_factory=list)
+    filled: dict[str, str] = field(default_factory=dict)  # canonical column → text carried down from above
 
 
 @dataclass
@@ -64,33 +72,61 @@ class NormalizedTable:
     locale: str
 
 
-def normalize_table(t: LogicalTable, ident: Identified) -> NormalizedTable:
+def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] | None = None) -> NormalizedTable:
+    """Rows and values of one table. `period` is the document's plan period (first, last year), which gives
+    the year of a `Tahun ke-n` column of a Renstra table (`templates.plan_period` reads it from the title pages)."""
+    profile = ident.profile
+    read = parse_quantity if profile is not None and profile.quantities else parse_number
     texts = [r.texts for r in t.rows]
-    share = [_numeric_share([row[i] for row in texts]) for i in range(t.n_cols)]
-    cols = canonical_columns(t, ident.profile, share)
+    share = [_numeric_share([row[i] for row in texts], read) for i in range(t.n_cols)]
+    cols = canonical_columns(t, profile, share, period)
     numeric_cells = [row[c.index] for row in texts for c in cols if c.numeric]
     locale = detect_locale(numeric_cells)
     by_name = {c.name: c for c in cols}
+    uraian_cols = profile.uraian if profile else ("uraian",)
+    indikator_cols = profile.indikator if profile else ("indikator",)
+    above: dict[str, str] = {}
+    last_item: Row | None = None
     rows: list[Row] = []
     values: list[Value] = []
     for n, grow in enumerate(t.rows, start=1):
         cells = grow.texts
         # a code printed one part per cell (1 | 20 | 06 | 01) is one code
         kode_raw = " ".join(cells[c.index].strip() for c in cols if re.fullmatch(r"kode(_\d+)?", c.name) and cells[c.index].strip())
-        uraian_raw = _first(cells, by_name, ident.profile.uraian if ident.profile else ("uraian",))
-        if not uraian_raw and ident.profile is None:
+        uraian_raw = _first(cells, by_name, uraian_cols)
+        if not uraian_raw and profile is None:
             uraian_raw = _first_text(cells)
         if not kode_raw:
             m = LEADING_CODE.match(uraian_raw)
             if m and normalize_code(m.group(1)):
                 kode_raw, uraian_raw = m.group(1), uraian_raw[m.end():]
-        indikator = _first(cells, by_name, ident.profile.indikator if ident.profile else ("indikator",))
+        indikator = _first(cells, by_name, indikator_cols)
         kode = normalize_code(kode_raw) if kode_raw else None
-        row_vals = [parse_number(cells[c.index], locale) for c in cols if c.numeric]
+        row_vals = [read(cells[c.index], locale) for c in cols if c.numeric]
         has_values = any(v.value is not None for v in row_vals)
-        level = _level(kode, uraian_raw, indikator, has_values)
-        rows.append(Row(n, grow.page, level, kode_raw, kode, uraian_raw, clean_uraian(uraian_raw), indikator, cells,
-                        grow.bold, sorted(grow.flags)))
+        # "Jumlah" printed alone in another column (No) closes the table; "Jumlah PNS ..." names an indicator
+        is_total = bool(TOTAL.match(uraian_raw) or TOTAL_ONLY.match(_first_text(cells)))
+        filled = _fill_down(cells, cols, profile, above, is_total) if profile is not None and profile.fill_down else {}
+        uraian = clean_uraian(uraian_raw or _first(_with(cells, by_name, filled), by_name, uraian_cols))
+        rows_kind = profile.rows if profile is not None else "item"
+        newer = profile is not None and not profile.legacy
+        if rows_kind == "indikator":
+            level = _indicator_level(uraian_raw or indikator, indikator, has_values)
+        elif rows_kind == "columns":
+            level = _column_level(cells, by_name, profile, uraian_raw, has_values)
+        elif is_total and newer:
+            level = "total"
+        else:
+            level = _level(kode, uraian_raw, indikator, has_values)
+            if newer and not uraian_raw and not kode_raw and indikator and has_values and last_item is not None:
+                # a second indicator printed on its own row under the item it measures
+                filled["uraian"] = last_item.uraian
+                uraian, kode, level = last_item.uraian, last_item.kode, last_item.level
+        flags = sorted(set(grow.flags) | ({"filled_down"} if filled else set()))
+        row = Row(n, grow.page, level, kode_raw, kode, uraian_raw, uraian, indikator, cells, grow.bold, flags, filled)
+        rows.append(row)
+        if uraian_raw or kode_raw:
+            last_item = row
         for c, pv in zip([c for c in cols if c.numeric], row_vals):
             raw = cells[c.index]
             unit = pv.unit or c.unit or _satuan(cells, cols, c)
@@ -98,11 +134,80 @@ def normalize_table(t: LogicalTable, ident: Identified) -> NormalizedTable:
     return NormalizedTable(ident.table_code, ident.evidence, cols, rows, values, locale)
 
 
-def _numeric_share(cells: list[str]) -> float:
+def _fill_down(
+    cells: list[str], cols: list[Column], profile: Profile, above: dict[str, str], is_total: bool
+) -> dict[str, str]:
+    """Texts of the profile's group columns carried down into this row where it leaves them empty.
+
+    Left to right: a column is filled only while every group column before it was filled too, so a
+    row that prints a new tujuan starts a new group and takes no sasaran from the rows above. A total
+    row and a row with nothing outside the group columns are not filled (they still set the group); a
+    cell that only repeats its column's header ("Tujuan") is no group."""
+    group = [c for name in profile.fill_down for c in cols if c.name == name]
+    if not group or is_total:
+        return {}
+    indexes = {c.index for c in group}
+    content = any(text.strip() for i, text in enumerate(cells) if i not in indexes)
+    filled: dict[str, str] = {}
+    carry = True
+    for k, c in enumerate(group):
+        text = cells[c.index].strip()
+        if text and _squash(text) == _squash(c.header.split(" / ")[-1]):
+            carry = False
+        elif text:
+            carry = False
+            above[c.name] = text
+            for lower in group[k + 1:]:
+                above.pop(lower.name, None)
+        elif carry and content and c.name in above:
+            filled[c.name] = above[c.name]
+        else:
+            carry = False
+    return filled
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _with(cells: list[str], by_name: dict[str, Column], filled: dict[str, str]) -> list[str]:
+    out = list(cells)
+    for name, text in filled.items():
+        if name in by_name:
+            out[by_name[name].index] = text
+    return out
+
+
+def _indicator_level(text: str, indikator: str, has_values: bool) -> str:
+    """A row of an indicator table: the indicator with its figures, a bare Jumlah/Total, or a heading."""
+    text = text.strip()
+    if TOTAL_ONLY.match(text):
+        return "total"
+    if not indikator and not has_values:
+        return "label"
+    if not text:
+        return "unknown"
+    return "indikator"
+
+
+def _column_level(cells: list[str], by_name: dict[str, Column], profile: Profile, uraian: str, has_values: bool) -> str:
+    """PROGRAM | KEGIATAN | SUB KEGIATAN in columns: the row is the most specific one it prints."""
+    if TOTAL.match(uraian) or TOTAL_ONLY.match(_first_text(cells)):
+        return "total"
+    for name, level in profile.level_columns:
+        c = by_name.get(name)
+        if c is not None and cells[c.index].strip():
+            return level
+    return _level(None, uraian, "", has_values)
+
+
+def _numeric_share(cells: list[str], read=parse_number) -> float:
     filled = [c for c in cells if c.strip()]
     if not filled:
         return 0.0
-    return sum(1 for c in filled if looks_numeric(c)) / len(filled)
+    if read is parse_number:
+        return sum(1 for c in filled if looks_numeric(c)) / len(filled)
+    return sum(1 for c in filled if read(c).status not in ("text", "empty")) / len(filled)
 
 
 def _first(cells: list[str], by_name: dict[str, Column], names: tuple[str, ...]) -> str:
