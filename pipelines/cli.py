@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .parallel import DEFAULT_TIMEOUT
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,26 +33,48 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default=Path("data/clean"), show_default=True, type=click.Path(path_type=Path),
-              help="Folder for documents/tables/rows/values.parquet.")
+              help="Folder for the documents/tables/rows/values.parquet datasets.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes on this machine [default: the CPU cores].")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one file may take; a file over it is recorded as failed (0: no limit).")
+@click.option("--force", is_flag=True, help="Extract every file again, even those the cache holds.")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Run on the Dask cluster of this scheduler (tcp://HOST:8786; default: $DASK_SCHEDULER_ADDRESS). "
+                   "Needs the `cluster` extra.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the per-file result cache [default: beside --out, e.g. data/.clean.cache].")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def extract(paths: tuple[Path, ...], out_dir: Path, progress: bool | None) -> None:
+def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout: float, force: bool,
+            scheduler: str | None, cache_dir: Path | None, progress: bool | None) -> None:
     """Extract the tables of every file in PATHS (files or folders, recursive) into Parquet.
 
     Every input file gets a row in documents.parquet with its status (ok, no_tables, needs_ocr,
     failed) and, when not ok, the reason. Exits 0 unless every file failed.
 
+    Files already extracted by this version of the code are taken from the cache, so a re-run does
+    only new or changed files, and a run stopped half-way (Ctrl-C, kill) goes on where it was.
+
     \b
     Examples:
       sakip extract data/raw --out data/clean
       sakip extract renja-2022.pdf renstra/ --out /tmp/out
+      sakip extract /shared/pdfs --out /shared/clean --workers 16 --timeout 600
+      sakip extract /shared/pdfs --out /shared/clean --scheduler tcp://10.0.0.5:8786
     """
+    from .parallel import ClusterUnavailable, VersionMismatch
     from .run import run_extract
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         click.echo(f"{p}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
-    summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True))
+    try:
+        summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True),
+                              workers=workers, timeout=timeout or None, force=force, scheduler=scheduler,
+                              cache_dir=cache_dir)
+    except (ClusterUnavailable, VersionMismatch) as ex:
+        raise click.ClickException(str(ex)) from ex
     click.echo(summary.text())
     if summary.n_files == 0:
         click.echo("no input files found", err=True)

@@ -2,7 +2,10 @@
 
 `process_file` does one file and never raises for a bad input: an expected failure becomes a
 status and a message; an unexpected one becomes `failed` with the exception named, so one file
-never stops the batch. `run_extract` walks the inputs, shows progress and writes the outputs.
+never stops the batch. `run_extract` walks the inputs, takes from the cache (`cache.py`) every
+file this code version already did, has the rest done by worker processes or a Dask cluster
+(`parallel.py`), storing each in the cache as it finishes, and then writes the outputs
+(`writers.py`) in input order.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
+import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +28,9 @@ from normalize.templates import identify
 
 from . import __version__
 from .matching import default_matcher, match_rows
-from .writers import write_outputs
+from .cache import sha256_of
+from .parallel import DEFAULT_TIMEOUT, TaskResult
+from .writers import CHILD_TABLES, OutputDocument, publish
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +43,7 @@ class FileResult:
     tables: list[dict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     values: list[dict] = field(default_factory=list)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    analysed_pages: int | None = None  # pages that got the full layout analysis (the pre-scan skipped the rest)
 
 
 def process_file(path: Path, matcher=None) -> FileResult:
@@ -71,6 +70,7 @@ def process_file(path: Path, matcher=None) -> FileResult:
         doc["message"] = f"unexpected error while reading the PDF ({type(ex).__name__}: {ex}); please report it"
         return FileResult(doc)
     result = _records(doc, extracted)
+    result.analysed_pages = getattr(extracted, "analysed_pages", None)
     doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher())
     return result
 
@@ -178,6 +178,15 @@ class RunSummary:
     statuses: Counter
     tables: Counter
     out_dir: Path
+    extracted: int = 0            # files extracted in this run (the rest came from the cache)
+    cached: int = 0
+    workers: int = 0
+    seconds: float = 0.0          # wall time of the whole run
+    pages: int = 0                # pages of the files extracted in this run
+    cpu_seconds: float = 0.0      # CPU time the workers spent on them
+    analysed_pages: int = 0       # of `pages`, those the pre-scan sent to the full layout analysis
+    peak_rss_mb: float | None = None  # the largest peak memory of a worker process
+    parts_written: int = 0
 
     def text(self) -> str:
         s = self.statuses
@@ -187,34 +196,145 @@ class RunSummary:
         ]
         if self.tables:
             lines.append("tables: " + ", ".join(f"{k} {v}" for k, v in sorted(self.tables.items())))
+        work = f"{self.extracted} extracted" + (f" by {self.workers} workers" if self.extracted else "")
+        lines.append(f"work: {work}, {self.cached} from the cache, {self.seconds:.1f} s")
         lines.append(f"output: {self.out_dir}")
         return "\n".join(lines)
 
 
-def run_extract(paths: list[Path], out_dir: Path, progress: bool | None = None, echo=None) -> RunSummary:
-    from tqdm import tqdm
+def run_extract(
+    paths: list[Path], out_dir: Path, progress: bool | None = None, echo=None, *, workers: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, scheduler: str | None = None,
+    cache_dir: Path | None = None, process=None,
+) -> RunSummary:
+    """Extract every file under `paths` into the four datasets of `out_dir`.
 
+    Files whose bytes were already extracted by this code version (the cache, by default beside
+    `out_dir`) are not extracted again unless `force`. The rest run on `workers` processes (default:
+    the CPU cores) or, with `scheduler` (a Dask address), on a cluster; each file is stopped after
+    `timeout` seconds (None: no limit). `process` replaces `process_file` (a module-level function,
+    for tests). Ctrl-C keeps every finished file in the cache: running again resumes.
+    """
+    from .cache import ResultCache, default_cache_dir, planned_version
+
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
     files = collect_inputs(paths)
-    if progress is None:
-        progress = sys.stderr.isatty()
-    results: list[FileResult] = []
-    seen_sha: dict[str, str] = {}
-    bar = tqdm(files, unit="file", disable=not progress, dynamic_ncols=True)
-    for f in bar:
-        bar.set_postfix_str(f.name[:40])
-        r = process_file(f)
-        sha = r.document.get("sha256")
-        if sha and sha in seen_sha:
-            # the same bytes under another name: list the file, keep its tables once
-            r = FileResult(dict(r.document, status="duplicate", n_tables=0,
-                                message=f"same content as {seen_sha[sha]}; its tables are listed there",
-                                doc_id=f"{sha[:16]}-dup{len(results)}"))
-        elif sha:
-            seen_sha[sha] = str(f)
-        if echo and r.document["status"] not in ("ok",):
-            echo(f"{f}: {r.document['status']}: {r.document['message']}")
-        results.append(r)
-    write_outputs(results, out_dir)
-    statuses = Counter(r.document["status"] for r in results)
-    tables = Counter(t["table_code"] for r in results for t in r.tables)
-    return RunSummary(len(files), statuses, tables, out_dir)
+    cache = ResultCache(cache_dir or default_cache_dir(out_dir))
+    version = planned_version()
+    summary = RunSummary(len(files), Counter(), Counter(), out_dir)
+
+    run = _Run(files, cache, version)
+    try:
+        for i, f in enumerate(files):
+            try:
+                run.shas.append(cache.sha256(f, trust_index=not force))
+            except OSError:
+                run.shas.append(None)
+                run.unreadable[i] = process_file(f)  # says why it cannot be read
+        todo: dict[str, str] = {}  # absolute path of the first file with these bytes → its sha256
+        for f, sha in zip(files, run.shas):
+            if sha and sha not in todo.values() and (force or not cache.has(sha, version)):
+                todo[str(Path(f).resolve())] = sha
+        summary.cached = len({s for s in run.shas if s}) - len(todo)
+        if todo:
+            run.extract(todo, summary, workers, timeout, scheduler, process,
+                        sys.stderr.isatty() if progress is None else progress, echo)
+    finally:
+        cache.save_index()
+
+    report = publish(run.output_documents(summary, echo), out_dir)
+    summary.parts_written = report.written
+    cache.prune({s for s in run.shas if s}, version)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass
+class _Run:
+    """The files of one run, their sha256 (None: unreadable), and what did not come out of the cache."""
+
+    files: list[Path]
+    cache: object
+    version: str
+    shas: list[str | None] = field(default_factory=list)
+    unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read
+    unfinished: dict[str, TaskResult] = field(default_factory=dict)   # sha → work that did not finish (not cached)
+    moved: dict[str, str] = field(default_factory=dict)  # sha planned → sha the worker read (the file changed meanwhile)
+
+    def extract(self, todo: dict[str, str], summary: RunSummary, workers, timeout, scheduler, process, progress, echo) -> None:
+        """Run the files of `todo` (path → sha256) and store each result in the cache as it comes."""
+        from tqdm import tqdm
+
+        from .parallel import DaskWorkers, LocalWorkers, default_workers
+
+        runner = DaskWorkers(scheduler, timeout) if scheduler else LocalWorkers(workers or default_workers(), timeout)
+        summary.workers = runner.workers if scheduler else min(runner.workers, len(todo))
+        bar = tqdm(total=len(todo), unit="file", disable=not progress, dynamic_ncols=True)
+        try:
+            for tr in runner.run(list(todo.items()), self.version, process):
+                sha = todo[tr.path]
+                if tr.payload is None or tr.sha256 is None:  # no result, or the file vanished meanwhile
+                    self.unfinished[sha] = tr
+                else:
+                    self.cache.store(tr.sha256, self.version, tr.payload)
+                    if tr.sha256 != sha:
+                        self.moved[sha] = tr.sha256
+                summary.extracted += 1
+                summary.pages += tr.document.get("n_pages") or 0
+                summary.cpu_seconds += tr.cpu_seconds or 0.0
+                summary.analysed_pages += tr.analysed_pages or 0
+                if tr.peak_rss_mb is not None:
+                    summary.peak_rss_mb = max(summary.peak_rss_mb or 0.0, tr.peak_rss_mb)
+                bar.set_postfix_str(Path(tr.path).name[:40])
+                bar.update(1)
+        except KeyboardInterrupt:
+            if echo:
+                echo(f"interrupted: {summary.extracted} of {len(todo)} files were extracted and are kept in "
+                     f"{self.cache.root}; run the same command again to go on from there")
+            raise
+        finally:
+            bar.close()
+            runner.close()
+
+    def output_documents(self, summary: RunSummary, echo) -> list[OutputDocument]:
+        """One OutputDocument per input file, in input order; a later file with the same bytes is a duplicate."""
+        docs: list[OutputDocument] = []
+        seen_sha: dict[str, str] = {}
+        for i, (f, sha) in enumerate(zip(self.files, self.shas)):
+            if sha is None:
+                out = OutputDocument(self.unreadable[i].document)
+            else:
+                sha = self.moved.get(sha, sha)
+                out = self._document(f, sha, summary if sha not in seen_sha else None)
+                if sha in seen_sha:
+                    # the same bytes under another name: list the file, keep its tables once
+                    out = OutputDocument(dict(out.document, status="duplicate", n_tables=0,
+                                              message=f"same content as {seen_sha[sha]}; its tables are listed there",
+                                              doc_id=f"{sha[:16]}-dup{i}"))
+                else:
+                    seen_sha[sha] = str(f)
+            d = out.document
+            summary.statuses[d["status"]] += 1
+            if echo and d["status"] != "ok":
+                echo(f"{f}: {d['status']}: {d['message']}")
+            docs.append(out)
+        return docs
+
+    def _document(self, path: Path, sha: str, summary: RunSummary | None) -> OutputDocument:
+        if sha in self.unfinished:
+            return OutputDocument(dict(self.unfinished[sha].document, source_path=str(path)))
+        head = self.cache.load(sha, self.version, names=("documents", "tables"))
+        if head is None:  # the entry vanished since it was written: say so rather than guess
+            return OutputDocument(_missing_entry(path, sha))
+        if summary is not None:
+            summary.tables.update(head["tables"].column("table_code").to_pylist())
+        cache, version = self.cache, self.version
+        return OutputDocument(dict(head["documents"].to_pylist()[0], source_path=str(path)), f"{sha}-{version}",
+                              lambda: cache.load(sha, version, names=CHILD_TABLES))
+
+
+def _missing_entry(path: Path, sha: str) -> dict:
+    from .parallel import failed_result
+
+    return dict(failed_result(str(path), sha, "its cached result disappeared during the run; run again").document)

@@ -1,0 +1,238 @@
+"""The per-file result cache: what one PDF gave, kept so that a re-run redoes nothing it has done.
+
+An entry holds the four Arrow tables (documents, tables, rows, values) that `process_file` made from
+one file's bytes, named `<sha256>-<result version>.arrow` (see `planned_version`: the extraction code
+and the nomenclature the rows were matched against). An entry is written atomically as soon as its
+file is done, so a killed run keeps every finished file and resumes with the rest.
+
+The file index remembers the sha256 of each input path with its size and modification time, so a
+re-run over thousands of unchanged files reads none of them.
+
+This module does not decide which files to run (`run.py`) nor how outputs are laid out (`writers.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import __version__
+from .schema import SCHEMAS
+from .writers import FILE_MODE
+
+log = logging.getLogger(__name__)
+
+_ROOT = Path(__file__).resolve().parents[1]
+# What makes a document's records. Editing the CLI or the audit does not invalidate the cache.
+_SOURCES = ("extract", "normalize", "nomenclature")
+_PIPELINE_SOURCES = ("__init__.py", "run.py", "matching.py", "schema.py", "writers.py", "cache.py")
+_DEPENDENCIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "rapidfuzz", "pandas")
+
+
+def code_version() -> str:
+    """`__version__` + 12 hex of the source files that make a document's records and of the versions of
+    the libraries that read the PDF, as they are on disk now."""
+    h = hashlib.sha256(__version__.encode())
+    files = [f for d in _SOURCES for f in sorted((_ROOT / d).rglob("*")) if f.suffix in (".py", ".csv")]
+    files += [_ROOT / "pipelines" / name for name in _PIPELINE_SOURCES]
+    for f in files:
+        h.update(str(f.relative_to(_ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
+    for dep in _DEPENDENCIES:
+        try:
+            h.update(f"{dep}=={version(dep)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{dep} missing".encode())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# The code this process runs: computed once, at import.
+CODE_VERSION = code_version()
+
+
+def planned_version() -> str:
+    """The result version a run starts with: the code on disk now (what new workers will import) and
+    the installed nomenclature. Names the cache entries the run reads and writes."""
+    return _result_version(code_version())
+
+
+@functools.lru_cache(maxsize=1)
+def running_version() -> str:
+    """The result version of the code this process imported: a worker compares it with the run's."""
+    return _result_version(CODE_VERSION)
+
+
+def _result_version(code: str) -> str:
+    """16 hex digits naming the code version and the nomenclature (version and content) in use."""
+    from .matching import default_matcher
+
+    ref = default_matcher().reference
+    h = hashlib.sha256(f"{code}\0{ref.version}\0".encode())
+    h.update(_nomenclature_digest(ref))
+    return h.hexdigest()[:16]
+
+
+_digests: dict[int, tuple[object, bytes]] = {}
+
+
+def _nomenclature_digest(ref) -> bytes:
+    """sha256 of the reference's content, computed once per loaded reference."""
+    known = _digests.get(id(ref))
+    if known is None or known[0] is not ref:
+        known = _digests[id(ref)] = (ref, hashlib.sha256(ref.table.to_csv(index=False).encode()).digest())
+    return known[1]
+
+
+# --- entries: the four tables of one file in one byte string ------------------------------------
+
+_MAGIC = b"SAKIP-RESULT-1\n"
+_IPC = pa.ipc.IpcWriteOptions(compression="zstd")
+
+
+def encode(tables: dict[str, pa.Table]) -> bytes:
+    """The four tables (in `SCHEMAS` order) as one byte string: a magic line, then per table its
+    length (8 bytes, little-endian) and an Arrow IPC stream (zstd)."""
+    parts = [_MAGIC]
+    for name in SCHEMAS:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, tables[name].schema, options=_IPC) as writer:
+            writer.write_table(tables[name])
+        buf = sink.getvalue()
+        parts += [len(buf).to_bytes(8, "little"), buf.to_pybytes()]
+    return b"".join(parts)
+
+
+def decode(data: bytes, names=tuple(SCHEMAS)) -> dict[str, pa.Table]:
+    """The tables `names` of an encoded entry (reading stops after the last one wanted)."""
+    return _read_entry(pa.BufferReader(data), names)
+
+
+def _read_entry(stream, names) -> dict[str, pa.Table]:
+    if stream.read(len(_MAGIC)) != _MAGIC:
+        raise ValueError("not a sakip result entry")
+    out = {}
+    for name in SCHEMAS:
+        if len(out) == len(names):
+            break
+        header = stream.read(8)
+        if len(header) != 8:
+            raise ValueError("truncated sakip result entry")
+        n = int.from_bytes(header, "little")
+        if name in names:
+            out[name] = pa.ipc.open_stream(stream.read_buffer(n)).read_all()
+        else:
+            stream.seek(n, 1)
+    return out
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; the cache may be shared by the users of a disk
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class ResultCache:
+    """Entries under `root/results/<first 2 hex of sha>/`, and the file index `root/files.json`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._index_path = self.root / "files.json"
+        self._index: dict[str, list] | None = None
+
+    def entry_path(self, sha: str, version: str) -> Path:
+        return self.root / "results" / sha[:2] / f"{sha}-{version}.arrow"
+
+    def has(self, sha: str, version: str) -> bool:
+        return self.entry_path(sha, version).is_file()
+
+    def store(self, sha: str, version: str, payload: bytes) -> None:
+        write_bytes_atomic(self.entry_path(sha, version), payload)
+
+    def load(self, sha: str, version: str, names=tuple(SCHEMAS)) -> dict[str, pa.Table] | None:
+        """The entry's tables `names`, or None when missing or unreadable (then it is simply redone)."""
+        path = self.entry_path(sha, version)
+        try:
+            with pa.OSFile(str(path), "rb") as stream:
+                return _read_entry(stream, names)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, pa.ArrowException) as ex:
+            log.warning("cache entry %s is unreadable (%s); the file will be extracted again", path, ex)
+            return None
+
+    def prune(self, shas: set[str], version: str) -> int:
+        """Remove the entries of these files made by other versions; returns how many."""
+        removed = 0
+        for prefix in {s[:2] for s in shas}:
+            folder = self.root / "results" / prefix
+            if not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                sha, _, rest = entry.name.partition("-")
+                if sha in shas and rest != f"{version}.arrow" and not entry.name.startswith("."):
+                    entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    # --- the file index -------------------------------------------------------------------------
+
+    def sha256(self, path: Path, trust_index: bool = True) -> str:
+        """sha256 of the file, from the index when its size and mtime are unchanged (raises OSError)."""
+        if self._index is None:
+            self._index = self._read_index()
+        key = str(Path(path).resolve())
+        st = os.stat(path)
+        known = self._index.get(key)
+        if trust_index and known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        sha = sha256_of(path)
+        self._index[key] = [st.st_size, st.st_mtime_ns, sha]
+        return sha
+
+    def forget(self, path: Path) -> None:
+        if self._index is not None:
+            self._index.pop(str(Path(path).resolve()), None)
+
+    def save_index(self) -> None:
+        if self._index is not None:
+            write_bytes_atomic(self._index_path, json.dumps(self._index).encode())
+
+    def _read_index(self) -> dict[str, list]:
+        try:
+            data = json.loads(self._index_path.read_bytes())
+            return data if isinstance(data, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as ex:
+            log.warning("file index %s is unreadable (%s); files will be hashed again", self._index_path, ex)
+            return {}
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    """Beside the output folder, hidden: `data/clean` → `data/.clean.cache` (the output folder itself
+    holds only the four datasets)."""
+    out_dir = Path(out_dir).resolve()
+    return out_dir.parent / f".{out_dir.name}.cache"

@@ -1,0 +1,282 @@
+"""Where the per-file work runs: worker processes on this machine, or a Dask cluster.
+
+Both run the same function, `extract_task(path, version)`: one file → its four tables encoded as one
+cache entry (`cache.encode`), with the time it took and the worker's peak memory. Both yield a
+`TaskResult` per file as files finish, in no particular order; `run.py` stores each in the cache at
+once and orders the documents when it writes the outputs.
+
+* `LocalWorkers`: a pebble process pool, one file per task, each worker replaced after
+  `MAX_TASKS_PER_WORKER` files (memory that PDF parsing leaves behind is returned), a file over the
+  time limit has its worker killed, and a worker that dies takes only its own file with it.
+* `DaskWorkers`: `client.submit` per file and `as_completed` on a dask.distributed cluster. A Dask
+  worker cannot stop a running task, so there each file runs in a child process of the worker
+  (`python -m pipelines.parallel`) that is killed at the time limit.
+
+This module does not decide what to run (the cache does) and writes no outputs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+log = logging.getLogger(__name__)
+
+MAX_TASKS_PER_WORKER = 20
+DEFAULT_TIMEOUT = 1800.0  # seconds per file; the slowest real 150-page document takes well under this
+CLUSTER_EXTRA_HINT = "pip install 'sakip-tables[cluster]'  (in a checkout: .venv/bin/pip install -e '.[cluster]')"
+
+
+class ClusterUnavailable(Exception):
+    """The Dask scheduler cannot be used (dask.distributed missing, or the address unreachable)."""
+
+
+class VersionMismatch(Exception):
+    """A worker runs other extraction code or another nomenclature than the run was planned with."""
+
+
+@dataclass
+class TaskResult:
+    """What one file gave. `payload` is the encoded cache entry; None when the work did not finish
+    (time limit, a worker that died), in which case `document` says why and nothing is cached."""
+
+    path: str
+    sha256: str | None
+    document: dict
+    payload: bytes | None
+    seconds: float
+    peak_rss_mb: float | None = None  # the worker process's peak resident memory so far
+    cpu_seconds: float | None = None  # CPU time of this file in the worker (user + system)
+    analysed_pages: int | None = None  # pages that got the full layout analysis
+
+
+def extract_task(path: str, version: str, process: Callable | None = None) -> TaskResult:
+    """The per-file work, in a worker: extract, match, check against the schema, encode."""
+    from .cache import encode, running_version
+    from .run import process_file
+    from .writers import to_table
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    here = running_version()
+    if here != version:
+        raise VersionMismatch(
+            f"a worker runs other extraction code or another nomenclature ({here}) than the run started with "
+            f"({version}): the code was changed during the run (run again), or the workers of the cluster do "
+            "not have the same sakip-tables checkout and nomenclature as this machine"
+        )
+    result = (process or process_file)(Path(path))
+    tables = {"documents": to_table("documents", [result.document])}
+    tables.update((name, to_table(name, getattr(result, name))) for name in ("tables", "rows", "values"))
+    return TaskResult(path, result.document["sha256"], result.document, encode(tables),
+                      time.perf_counter() - start, _peak_rss_mb(), _cpu_seconds() - cpu, result.analysed_pages)
+
+
+def failed_result(path: str, sha: str | None, message: str, seconds: float = 0.0) -> TaskResult:
+    """A file whose work did not finish: a `failed` documents record, not cached."""
+    from . import __version__
+
+    doc = {
+        "doc_id": sha[:16] if sha else None, "source_path": path, "sha256": sha, "n_pages": None,
+        "doc_type": "unknown", "perangkat_daerah": None, "pemda": None, "tahun": None, "status": "failed",
+        "message": message, "n_tables": 0, "extractor_version": __version__, "nomenclature_version": None,
+    }
+    return TaskResult(path, sha, doc, None, seconds)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def timeout_message(timeout: float) -> str:
+    return f"stopped after the time limit of {timeout:g} s (--timeout); it is tried again on the next run"
+
+
+def died_message(exitcode: int | None) -> str:
+    how = f"exit code {exitcode}"
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"the worker process extracting this file died ({how}); it is tried again on the next run"
+
+
+# --- one machine ---------------------------------------------------------------------------------
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class LocalWorkers:
+    def __init__(self, workers: int, timeout: float | None):
+        self.workers = max(1, workers)
+        self.timeout = timeout or None
+        self._pool = None
+
+    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None) -> Iterator[TaskResult]:
+        """`tasks` are (path, sha256) pairs; yields one TaskResult per task as it finishes."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from pebble import ProcessExpired, ProcessPool
+
+        if not tasks:
+            return
+        # spawn: each worker imports the code as it is on disk when it starts (the version the run
+        # planned with), not a copy of this process, which may have imported older code long ago.
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPool(max_workers=min(self.workers, len(tasks)), max_tasks=MAX_TASKS_PER_WORKER,
+                                 context=context, initializer=_die_with_parent)
+        try:
+            pending = {}
+            for path, sha in tasks:
+                future = self._pool.schedule(extract_task, args=(path, version, process), timeout=self.timeout)
+                pending[future] = (path, sha, time.perf_counter())
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path, sha, queued = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except FutureTimeout:
+                        yield failed_result(path, sha, timeout_message(self.timeout), self.timeout)
+                    except ProcessExpired as ex:
+                        yield failed_result(path, sha, died_message(ex.exitcode))
+                    except VersionMismatch:
+                        raise
+                    except Exception as ex:  # a bug outside process_file's own guard (e.g. the schema)
+                        yield failed_result(path, sha, f"unexpected error in the worker ({type(ex).__name__}: {ex}); please report it")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None
+
+
+def _die_with_parent() -> None:
+    """In a worker: be killed when the run is (kill -9 included), rather than finish a file nobody awaits."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+# --- a Dask cluster -------------------------------------------------------------------------------
+
+def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None) -> TaskResult:
+    """`extract_task` in a child process of this (Dask) worker, killed at the time limit."""
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sakip-task-") as tmp:
+        result_path = Path(tmp) / "result.pickle"
+        cmd = [sys.executable, "-m", "pipelines.parallel", path, version, str(result_path)] + ([process] if process else [])
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
+                                  cwd=_project_root(), check=False)
+        except subprocess.TimeoutExpired:
+            return failed_result(path, sha, timeout_message(timeout), time.perf_counter() - start)
+        if proc.returncode != 0 or not result_path.exists():
+            log.debug("task process for %s failed:\n%s", path, proc.stderr.decode(errors="replace")[-2000:])
+            return failed_result(path, sha, died_message(proc.returncode), time.perf_counter() - start)
+        result = pickle.loads(result_path.read_bytes())
+    if isinstance(result, VersionMismatch):
+        raise result
+    return result
+
+
+def _project_root() -> str:
+    return str(Path(__file__).resolve().parents[1])
+
+
+def callable_name(fn: Callable | None) -> str | None:
+    return None if fn is None else f"{fn.__module__}:{fn.__qualname__}"
+
+
+def _resolve(name: str) -> Callable:
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class DaskWorkers:
+    def __init__(self, address: str, timeout: float | None):
+        try:
+            from distributed import Client
+        except ImportError as ex:
+            raise ClusterUnavailable(f"running on a Dask cluster needs the `cluster` extra: {CLUSTER_EXTRA_HINT}") from ex
+        try:
+            self.client = Client(address, timeout="20s")
+        except OSError as ex:
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({ex})") from ex
+        self.timeout = timeout or None
+        self.workers = len(self.client.scheduler_info().get("workers", {}))
+
+    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None) -> Iterator[TaskResult]:
+        from distributed import as_completed
+
+        futures = {}
+        for path, sha in tasks:
+            future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process),
+                                        key=f"sakip-extract-{sha or path}", pure=False, retries=0)
+            futures[future] = (path, sha)
+        try:
+            for future in as_completed(list(futures)):
+                path, sha = futures[future]
+                try:
+                    result = future.result()
+                except VersionMismatch:
+                    raise
+                except Exception as ex:  # e.g. KilledWorker: the Dask worker itself died on this file
+                    result = failed_result(path, sha, f"the cluster could not run this file ({type(ex).__name__}: {ex}); "
+                                                      "it is tried again on the next run")
+                future.release()
+                yield result
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m pipelines.parallel PATH VERSION RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH."""
+    path, version, out = argv[:3]
+    process = _resolve(argv[3]) if len(argv) > 3 else None
+    try:
+        result = extract_task(path, version, process)
+    except VersionMismatch as ex:
+        result = ex
+    from .cache import write_bytes_atomic
+
+    write_bytes_atomic(Path(out), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    # through the package, so that what is pickled is pipelines.parallel.TaskResult, not __main__'s
+    from pipelines.parallel import _main as main_of_package
+
+    sys.exit(main_of_package(sys.argv[1:]))
