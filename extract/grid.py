@@ -76,6 +76,8 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
     overflow: list[Word] = []
     if words:
         lo, hi = min(w.top for w in words), max(w.bottom for w in words)
+        if not ys:
+            ys = [lo - 1, hi + 1]  # a piece of a region without horizontal rules of its own
         if lo < ys[0] - 2:
             ys.insert(0, lo - 1)
         below = [w for w in words if w.yc > ys[-1] + 1]
@@ -173,15 +175,25 @@ def data_like(text: str) -> bool:
 
 
 def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 2.0) -> list[float]:
-    """Column boundaries from white-space rivers: x intervals that no word of any data line covers."""
-    spans = sorted((w.x0, w.x1) for l in lines for w in l.words)
+    """Column boundaries from white-space rivers: x intervals that (almost) no word of the data lines
+    covers. A word or two overflowing its cell on a long table must not close a river, so an interval
+    counts as white when at most 1% of the lines cross it."""
+    spans = [(w.x0, w.x1) for l in lines for w in l.words]
     bounds = [float(x0) - 0.5]
     if spans:
-        right = spans[0][1]
-        for a, b in spans[1:]:
-            if a - right >= min_gap:
-                bounds.append((right + a) / 2)
-            right = max(right, b)
+        allowed = int(0.01 * len(lines))
+        events = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+        depth, start = 0, None
+        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+        for x, step in events:
+            before = depth
+            depth += step
+            if before > allowed >= depth and first < x < last:
+                start = x
+            elif before <= allowed < depth and start is not None:
+                if x - start >= min_gap:
+                    bounds.append((start + x) / 2)
+                start = None
     bounds.append(float(x1) + 0.5)
     return bounds
 

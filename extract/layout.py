@@ -221,7 +221,15 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
             idx.append(i)
             last = line
         taken.update(idx)
-        blocks.append(Block(page.number, x0, top, x1, bottom, [lines[i] for i in idx], True, rules))
+        lattice = any(not r.horizontal for r in rules)
+        for seg in _split_at_prose([lines[i] for i in idx], content_x0, content_x1, prose=not lattice):
+            # a stack of horizontal rules can span two tables and the text between them
+            s_top, s_bottom = min(l.top for l in seg), max(l.bottom for l in seg)
+            s_rules = [r for r in rules if s_top - 6 <= r.top <= s_bottom + 6 or not r.horizontal]
+            if len(seg) == len(idx):
+                blocks.append(Block(page.number, x0, top, x1, bottom, seg, True, rules))
+            else:
+                blocks.append(Block(page.number, x0, s_top - 1, x1, s_bottom + 1, seg, True, s_rules))
     # unruled runs of multi-column lines
     run: list[int] = []
 
@@ -258,6 +266,21 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
     tail = [l for l in lines if l.top > floor]
     start = next((k for k, l in enumerate(tail) if CAPTION.match(l.text)), None)
     return blocks, (tail[start:start + 6] if start is not None else [])
+
+
+def _split_at_prose(lines: list[Line], content_x0: float, content_x1: float, prose: bool = True) -> list[list[Line]]:
+    """Pieces of a ruled region separated by prose, a caption or a heading in a larger font: those lines
+    are not table rows."""
+    out: list[list[Line]] = [[]]
+    base = statistics.median(_line_size(l) for l in lines)
+    for l in sorted(lines, key=lambda l: l.top):
+        # between vertical rules a long or large line is a merged cell (a label row), not prose or a heading
+        if CAPTION.match(l.text) or (prose and (_is_prose(l, content_x0, content_x1) or _line_size(l) > 1.2 * base)):
+            if out[-1]:
+                out.append([])
+            continue
+        out[-1].append(l)
+    return [seg for seg in out if len(seg) >= 2] or [lines]
 
 
 def _trim_unruled_tops(blocks: list[Block]) -> None:

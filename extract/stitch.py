@@ -144,7 +144,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     rows: list[GridRow] = []
     flags: set[str] = set()
     last_page = first.page
-    weights = _text_weights([b for _, bands in per_block for b in bands], n_cols) if lattice else None
+    weights = _text_weights([b for _, bands in per_block for b in bands], n_cols)
     for k, (block, (xs, bands)) in enumerate(zip(blocks, per_block)):
         body = bands[n_head:] if k == 0 else bands
         if k > 0:
@@ -167,7 +167,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 continue
             row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
             last_page = band.page
-            if k > 0 and j == 0 and rows and band.page > rows[-1].page and _is_fragment(cells, rows[-1], numbers):
+            if k > 0 and j == 0 and rows and band.page > rows[-1].page and _is_fragment(cells, rows[-1], weights):
                 _join(rows[-1], cells)
                 rows[-1].flags.add("split_row_joined")
                 flags.add("split_row_joined")
@@ -367,11 +367,16 @@ def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, fir
     return out
 
 
-def _is_fragment(cells: list[Cell], prev: GridRow, numbers: list[str]) -> bool:
+def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     """Is this first row of a continuation page the rest of the previous page's last row?"""
     filled = [i for i, c in enumerate(cells) if c.text]
     if not filled:
         return False
+    name_col = max(range(len(weights)), key=lambda i: weights[i]) if weights and max(weights) else None
+    if (len(filled) == 1 and name_col is not None and filled[0] != name_col and prev.cells[filled[0]].text
+            and prev.cells[name_col].text and not grid.DATA_TOKEN.match(cells[filled[0]].text)):
+        # the rest of one text cell (an indicator) with no name of its own: a new row always has a name
+        return True
     prev_filled = {i for i, c in enumerate(prev.cells) if c.text}
     # a number that starts a cell is a value, unless it continues words ('... jo PP No.' / '45 Tahun 1990')
     numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])
