@@ -147,7 +147,8 @@ T_C_30 = Profile(
         ColumnRule("target_ikk", r"\bi\s?k\s?k\b", numeric=True),
         ColumnRule("proyeksi", r"proyeksi", numeric=True, per_year=True),
         ColumnRule("realisasi", r"realisasi", numeric=True, per_year=True),
-        ColumnRule("target_renstra", r"renstra|target", numeric=True, per_year=True),
+        # a bare "Target" (its sub-header SPM / IKK lost) is not a Renstra year
+        ColumnRule("target_renstra", r"renstra|target.*(tahun|\b(19|20)\d\d\b)", numeric=True, per_year=True),
         ColumnRule("indikator", r"indikator"),
         ColumnRule("catatan", r"catatan|analisa|analisis|keterangan"),
     ),
@@ -192,7 +193,8 @@ T_C_23 = Profile(
         ColumnRule("target_ikk", r"\bi\s?k\s?k\b", numeric=True),
         ColumnRule("rasio", r"rasio", numeric=True, unit="%", per_year=True),
         ColumnRule("realisasi", r"realisasi", numeric=True, per_year=True),
-        ColumnRule("target_renstra", r"renstra|target", numeric=True, per_year=True),
+        # a bare "Target" (its sub-header SPM / IKK lost) is not a Renstra year
+        ColumnRule("target_renstra", r"renstra|target.*(tahun|\b(19|20)\d\d\b)", numeric=True, per_year=True),
         ColumnRule("indikator", r"indikator"),
         ColumnRule("catatan", r"catatan|keterangan"),
     ),
