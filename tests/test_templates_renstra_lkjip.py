@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -461,3 +462,199 @@ def test_quantities_carry_their_unit(raw, value, unit, status):
     if raw.startswith("5170"):
         assert parsed.note == "share 38,12% printed beside it"
     assert parse_number("2 unit").status == "text"  # parse_number itself stays strict
+
+
+# ----------------------------------------------------------------------------------------------- real documents
+# ../shared/realdocs (see its SOURCES.md). Every expectation below was read off the rendered page (pypdfium2 →
+# PNG); page numbers are 1-based PDF page indexes. Cells of these PDFs lose some spaces in their text layer
+# ('0buah', 'IndeksLayananE Government'), so texts are compared without white space.
+
+REALDOCS = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
+realdocs = pytest.mark.skipif(not REALDOCS.is_dir(), reason=f"../shared/realdocs is missing (looked for {REALDOCS}); "
+                                                            "real Renstra/LKjIP checks not run")
+BKPSDM_RENSTRA = "frisdiandi__portalpp__5f339c52efb2e_renstra_bkpsdm.pdf"  # Renstra 2018-2023 BKPSDM Padang Panjang
+KOMINFO_LKJIP = "frisdiandi__portalpp__5f34f3fa2cc9c_lkjip_kmfo.pdf"  # LKjIP 2018 Diskominfo Padang Panjang
+BPMPD_TC30 = "andri000me__aplikasi_esakip__datarenja--Pencapaian Kinerja Pelayanan BPMPD.pdf"  # Renja 2017 BPMPD Jabar
+BPMPD_TC32 = "andri000me__aplikasi_esakip__datarenja--Usulan Program dan Kegiatan dari Para Pemangku Kepentingan Tahun 2017.pdf"
+
+_real_results: dict[str, object] = {}
+
+
+def _real(name: str):
+    if name not in _real_results:
+        _real_results[name] = process_file(REALDOCS / name)
+    return _real_results[name]
+
+
+def _real_table(name: str, code: str, page: int):
+    result = _real(name)
+    (table,) = [t for t in result.tables if t["table_code"] == code and t["page_start"] == page]
+    rows = [r for r in result.rows if r["table_id"] == table["table_id"]]
+    values = {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+    return table, rows, values
+
+
+def _row_no(rows, text: str) -> int:
+    (row,) = [r for r in rows if any(_squash(text) == _squash(c) for c in r["cells"])]
+    return row["row_no"]
+
+
+@realdocs
+def test_real_renstra_t_c_23_pencapaian_kinerja_pelayanan():
+    """bkpsdm p.44: 12 indicators, target / realisasi / rasio for Tahun ke-1 ... 5 (no years printed)."""
+    table, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.23", 44)
+    assert (table["identified_by"], table["page_end"]) == ("caption", 44)
+    assert table["columns"][-10:] == [f"realisasi_{n}" for n in range(1, 6)] + [f"rasio_{n}" for n in range(1, 6)]
+    first = _row_no(rows, "Jumlah Database dan Informasi Pegawai Daerah")
+    assert [values[(first, f"realisasi_{n}")]["value"] for n in range(1, 6)] == [D(66), D(52), D(52), D(52), D(60)]
+    assert (values[(first, "rasio_2")]["value"], values[(first, "rasio_2")]["unit"]) == (D(104), "%")
+    assert values[(first, "rasio_2")]["tahun"] is None  # the page prints 1 ... 5, and T-C.23 is the past period
+    last = _row_no(rows, "PNS Yang Menerima Tanda Penghargaan Satyalancana Karyasatya")
+    assert values[(last, "rasio_4")]["value"] == D("242.00")
+    assert {r["level"] for r in rows if r["uraian"] and r["uraian"].startswith("Jumlah")} == {"indikator"}
+
+
+@realdocs
+@pytest.mark.xfail(strict=True, reason="extract: the sub-header row 'SPM IKK Lainnya 1 2 3 4 5 ...' of bkpsdm p.44 is "
+                                       "read as a data row, so T-C.23 has 13 rows and no target_spm / target_ikk")
+def test_real_renstra_t_c_23_has_twelve_rows_and_its_target_columns():
+    table, rows, _ = _real_table(BKPSDM_RENSTRA, "T-C.23", 44)
+    assert table["columns"][:5] == ["no", "indikator", "target_spm", "target_ikk", "target_lainnya"]
+    assert len(rows) == 12
+
+
+@realdocs
+def test_real_renstra_t_c_24_anggaran_dan_realisasi():
+    """bkpsdm p.45: Belanja Daerah 2014 anggaran 13.734.130.200, 2015 13.233.727.210; realisasi 2018
+    12.841.894.869,70; rasio 2014 67,34%."""
+    table, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.24", 45)
+    assert table["identified_by"] == "caption"
+    n = _row_no(rows, "Belanja Daerah")
+    assert (values[(n, "anggaran_1")]["value"], values[(n, "anggaran_1")]["unit"]) == (D("13734130200"), "Rp")
+    assert values[(n, "anggaran_2")]["value"] == D("13233727210")
+    assert values[(n, "realisasi_5")]["value"] == D("12841894869.70")
+    assert (values[(n, "rasio_1")]["value"], values[(n, "rasio_1")]["unit"]) == (D("67.34"), "%")
+    pegawai = _row_no(rows, "- Belanja Pegawai")
+    assert values[(pegawai, "anggaran_4")]["value"] == D("4368157500")
+
+
+@realdocs
+@pytest.mark.xfail(strict=True, reason="extract: the header row of years 2014 ... 2018 on bkpsdm p.45 is read as the "
+                                       "first data row, so the columns carry no year")
+def test_real_renstra_t_c_24_years_from_the_header():
+    _, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.24", 45)
+    n = _row_no(rows, "Belanja Daerah")
+    assert [values[(n, f"anggaran_{k}")]["tahun"] for k in range(1, 6)] == [2014, 2015, 2016, 2017, 2018]
+
+
+@realdocs
+def test_real_renstra_t_c_25_tahun_ke_n_is_the_plan_year():
+    """bkpsdm p.47 heads its targets 'Tahun ke- / 1 ... 5'; the Renstra runs 2018-2023 (title pages)."""
+    doc = extract_document(REALDOCS / BKPSDM_RENSTRA)
+    period = plan_period(doc.front_text)
+    assert period == (2018, 2023)
+    (t,) = [t for t in doc.tables if t.page_start == 47]
+    nt = normalize_table(t, identify(t), period)
+    assert nt.table_code == "T-C.25"
+    (row,) = nt.rows
+    assert (_squash(row.uraian), _squash(row.indikator)) == ("Meningkatnyakinerjaaparatur", "IndeksprofesionalismeASN")
+    got = [(v.column, v.tahun, v.value) for v in nt.values if v.column.startswith("target_")]
+    assert got == [("target_1", 2019, D(69)), ("target_2", 2020, D(72)), ("target_3", 2021, D(75)),
+                   ("target_4", 2022, D(78)), ("target_5", 2023, D(81))]
+
+
+@realdocs
+def test_real_renstra_t_c_27_program_kegiatan_pendanaan():
+    """bkpsdm p.50-52: 'Kegiatan penyediaan jasa surat menyurat': 0 buah, 775 / 4.200 in Tahun ke-1,
+    3.975 / 21.000 at the end of the period, tujuan printed once above it."""
+    table, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.27", 50)
+    assert (table["identified_by"], table["page_end"]) == ("caption", 52)
+    assert table["columns"][:3] == ["tujuan", "sasaran", "indikator_sasaran"]
+    assert table["columns"][-4:] == ["target_akhir", "pagu_akhir", "penanggung_jawab", "lokasi"]
+    n = _row_no(rows, "Kegiatan penyediaan jasa surat menyurat")
+    assert (values[(n, "capaian_awal")]["value"], values[(n, "capaian_awal")]["unit"]) == (D(0), "buah")
+    assert values[(n, "target_1")]["value"] == D(775)
+    assert (values[(n, "pagu_1")]["value"], values[(n, "pagu_1")]["unit"]) == (D(4200), "Rp")
+    assert "header says thousands" in values[(n, "pagu_1")]["parse_note"]  # 'Rp. (000)', nothing confirms it
+    assert (values[(n, "target_akhir")]["value"], values[(n, "pagu_akhir")]["value"]) == (D(3975), D(21000))
+    assert "filled_down" in rows[n - 1]["flags"] and not rows[n - 2]["flags"]
+
+
+@realdocs
+def test_real_lkjip_perjanjian_kinerja_fills_its_sasaran_down():
+    """kominfo LKjIP p.15, Tabel 2.2 Penetapan Kinerja: sasaran 1 is printed once for six kegiatan with their pagu."""
+    extracted = extract_document(REALDOCS / KOMINFO_LKJIP)
+    (t,) = [t for t in extracted.tables if t.page_start == 15]
+    nt = normalize_table(t, identify(t))
+    assert (nt.table_code, [c.name for c in nt.columns]) == (
+        "LKJIP-PK", ["no", "sasaran", "indikator", "target", "program", "anggaran"])
+    values = {(v.row_no, v.column): v for v in nt.values}
+    assert (values[(1, "target")].value, values[(1, "anggaran")].value, values[(1, "anggaran")].unit) == (
+        D("2.6"), D("904100000"), "Rp")
+    (second,) = [r for r in nt.rows if values[(r.row_no, "anggaran")].value == D("858600000")]
+    assert _squash(second.filled["sasaran"]) == "TerimplementasikannyaSistimPemerintahanBerbasisElektronik"
+    assert "filled_down" in second.flags
+
+
+@realdocs
+def test_real_lkjip_capaian():
+    """kominfo LKjIP p.17 Tabel 3.2 Pengukuran Kinerja: Indeks Layanan E Government, target 2,6, realisasi 2,7,
+    capaian 104 %."""
+    table, rows, values = _real_table(KOMINFO_LKJIP, "LKJIP-CAPAIAN", 17)
+    assert table["columns"] == ["no", "sasaran", "indikator", "target", "realisasi", "capaian"]
+    n = _row_no(rows, "IndeksLayananE Government")
+    assert [values[(n, c)]["value"] for c in ("target", "realisasi", "capaian")] == [D("2.6"), D("2.7"), D(104)]
+    assert values[(n, "capaian")]["unit"] == "%"
+
+
+@realdocs
+def test_real_lkjip_realisasi_anggaran_is_found_by_its_title():
+    table, _, _ = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
+    assert (table["identified_by"], table["columns"][:2], table["columns"][-1]) == ("title", ["no", "uraian"], "persentase")
+
+
+@realdocs
+@pytest.mark.xfail(strict=True, reason="extract: on kominfo p.24 (Tabel 3.8, no vertical rules, shaded header) "
+                                       "Anggaran, Realisasi and Sisa come out as one column")
+def test_real_lkjip_realisasi_anggaran_values():
+    """kominfo LKjIP p.24 Tabel 3.8: Belanja Pegawai 2.858.495.000,- / 2.791.211.251,- / sisa 67.283.749,- / 97,65 %."""
+    _, _, values = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
+    got = [(values[(1, c)]["value"], values[(1, c)]["unit"]) for c in ("anggaran", "realisasi", "sisa", "persentase")]
+    assert got == [(D("2858495000"), "Rp"), (D("2791211251"), "Rp"), (D("67283749"), "Rp"), (D("97.65"), "%")]
+
+
+@realdocs
+@pytest.mark.xfail(strict=True, reason="extract: on kominfo p.24 the three Belanja Langsung rows come out as one row, "
+                                       "and the sentence under the table is taken as a row after Jumlah")
+def test_real_lkjip_realisasi_anggaran_jumlah_row():
+    _, rows, _ = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
+    assert [r["level"] for r in rows][-1] == "total" and len(rows) == 6
+
+
+@realdocs
+def test_real_renja_t_c_30_of_the_54_2010_era():
+    """BPMPD Jabar 'Tabel II Pencapaian Kinerja Pelayanan': Target Renstra 2012 ... 2015, Realisasi 2012 and 2013,
+    Proyeksi 2014 and 2015, Catatan Analisis; 9 indicators."""
+    table, rows, values = _real_table(BPMPD_TC30, "T-C.30", 1)
+    assert table["columns"] == ["no", "indikator", "target_spm", "target_ikk", "target_renstra_1", "target_renstra_2",
+                                "target_renstra_3", "target_renstra_4", "realisasi_1", "realisasi_2", "proyeksi_1",
+                                "proyeksi_2", "catatan"]
+    assert len(rows) == 9 and {r["level"] for r in rows} == {"indikator"}
+    assert (values[(1, "target_renstra_4")]["tahun"], values[(1, "realisasi_2")]["tahun"],
+            values[(1, "proyeksi_1")]["tahun"]) == (2015, 2013, 2014)
+    assert (values[(9, "proyeksi_2")]["value"], values[(9, "proyeksi_2")]["unit"]) == (D(100), "%")
+
+
+@realdocs
+def test_real_renja_t_c_32_keeps_addresses_whole():
+    """BPMPD Jabar 'Tabel IV Usulan Program dan Kegiatan dari Para Pemangku Kepentingan' p.1-3: No 9 RUTILAHU
+    'Jawa Barat/ 15.000 rmh di 27 kab/kota @ Rp.15 juta/rumah', volume 15.000; No 11 PNPM volume 422."""
+    table, rows, values = _real_table(BPMPD_TC32, "T-C.32", 1)
+    assert (table["page_end"], table["columns"]) == (3, ["no", "uraian", "lokasi", "indikator", "volume", "catatan"])
+    rutilahu = next(r for r in rows if r["cells"][0] == "9")
+    assert _squash(rutilahu["cells"][2]) == _squash("Jawa Barat/ 15.000 rmh di 27 kab/kota @ Rp.15 juta/rumah")
+    assert values[(rutilahu["row_no"], "volume")]["value"] == D(15000)
+    gotong = next(r for r in rows if r["cells"][0] == "10")
+    assert gotong["cells"][2] == "Jawa Barat, 27 Kab/Kota"
+    pnpm = next(r for r in rows if r["cells"][0] == "11")
+    assert values[(pnpm["row_no"], "volume")]["value"] == D(422)
