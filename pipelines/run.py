@@ -233,8 +233,11 @@ def run_extract(
                 run.shas.append(None)
                 run.unreadable[i] = process_file(f)  # says why it cannot be read
         todo: dict[str, str] = {}  # absolute path of the first file with these bytes → its sha256
-        for f, sha in zip(files, run.shas):
-            if sha and sha not in todo.values() and (force or not cache.has(sha, version)):
+        planned: set[str] = set()
+        for f, sha in sorted(zip(files, run.shas), key=lambda fs: -_size(fs[0])):
+            # largest files first, so that the last one to finish is a small one
+            if sha and sha not in planned and (force or not cache.has(sha, version)):
+                planned.add(sha)
                 todo[str(Path(f).resolve())] = sha
         summary.cached = len({s for s in run.shas if s}) - len(todo)
         if todo:
@@ -332,6 +335,13 @@ class _Run:
         cache, version = self.cache, self.version
         return OutputDocument(dict(head["documents"].to_pylist()[0], source_path=str(path)), f"{sha}-{version}",
                               lambda: cache.load(sha, version, names=CHILD_TABLES))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _missing_entry(path: Path, sha: str) -> dict:
