@@ -376,16 +376,19 @@ def test_without_dask_the_scheduler_option_says_what_to_install(pdfs, tmp_path, 
 
 def test_a_dask_cluster_writes_exactly_what_the_local_workers_write(pdfs, tmp_path):
     distributed = pytest.importorskip("distributed", reason="dask.distributed is in the dev and cluster extras: make test installs it")
-    folder = inbox(tmp_path / "raw", pdfs, extra={"empty.pdf": b"", "slow.pdf": pdfs["renja-hrules.pdf"] + b"\n%slow"})
-    local = run(folder, tmp_path / "local", workers=2, timeout=5, process=slow_when_named_slow)
+    folder = inbox(tmp_path / "raw", pdfs, extra={"empty.pdf": b"", "b-copy.pdf": pdfs["renja-hrules.pdf"]})
+    local = run(folder, tmp_path / "local", workers=2)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_cluster = run(folder, tmp_path / "dask", scheduler=cluster.scheduler_address, timeout=5,
-                         process=slow_when_named_slow)
-        assert (on_cluster.extracted, on_cluster.workers) == (7, 2)
+        on_cluster = run(folder, tmp_path / "dask", scheduler=cluster.scheduler_address)
+        assert (on_cluster.extracted, on_cluster.workers) == (6, 2)
         assert_same_output(tmp_path / "local", tmp_path / "dask")
-        docs = {Path(d["source_path"]).name: d for d in read(tmp_path / "dask")["documents"].to_pylist()}
-        assert docs["slow.pdf"]["message"].startswith("stopped after the time limit of 5 s")
         again = run(folder, tmp_path / "dask", scheduler=cluster.scheduler_address)
-        assert (again.extracted, again.cached) == (1, 6)  # only the file that ran out of time
+        assert (again.extracted, again.cached, again.parts_written) == (0, 6, 0)
+        # a file over the time limit: its process on the worker is killed, the rest goes on
+        slow = inbox(tmp_path / "slow", pdfs, ["renja-ruled.pdf"], extra={"slow.pdf": pdfs["renja-unruled.pdf"]})
+        s = run(slow, tmp_path / "slow-out", scheduler=cluster.scheduler_address, timeout=10, process=slow_when_named_slow)
+    docs = {Path(d["source_path"]).name: d for d in read(tmp_path / "slow-out")["documents"].to_pylist()}
+    assert docs["slow.pdf"]["message"] == "stopped after the time limit of 10 s (--timeout); it is tried again on the next run"
+    assert docs["renja-ruled.pdf"]["status"] == "ok" and s.extracted == 2
     assert local.statuses == on_cluster.statuses
     assert json.dumps(sorted(local.tables.items())) == json.dumps(sorted(on_cluster.tables.items()))
