@@ -151,11 +151,11 @@ class LocalWorkers:
             pending = {}
             for path, sha in tasks:
                 future = self._pool.schedule(extract_task, args=(path, version, process), timeout=self.timeout)
-                pending[future] = (path, sha, time.perf_counter())
+                pending[future] = (path, sha)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    path, sha, queued = pending.pop(future)
+                    path, sha = pending.pop(future)
                     try:
                         yield future.result()
                     except FutureTimeout:
@@ -177,7 +177,8 @@ class LocalWorkers:
 
 
 def _die_with_parent() -> None:
-    """In a worker: be killed when the run is (kill -9 included), rather than finish a file nobody awaits."""
+    """In a worker: be killed when the run is (kill -9 included), rather than finish a file nobody awaits.
+    (Linux ties this to the thread that started the worker: the pool's, which lives as long as the pool.)"""
     if sys.platform.startswith("linux"):
         import ctypes
 
