@@ -146,6 +146,10 @@ def header_zone(lines: list[Line]) -> int:
     for i, l in enumerate(lines[:18]):
         if is_column_number_line(l):
             return i + 1
+    # without a column-number row, a row made only of years (2019 2020 ... under 'Tahun ke-') ends the header
+    years = [i for i, l in enumerate(lines[:12]) if len(l.words) >= 3 and all(YEAR_WORD.fullmatch(w.text) for w in l.words)]
+    if years:
+        return years[-1] + 1
     for i, l in enumerate(lines[:12]):
         if data_like(l.text):
             return i
@@ -162,6 +166,7 @@ def is_column_number_line(line: Line) -> bool:
     return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, b in zip(nums, nums[1:]) if b > a) >= len(nums) * 0.6
 
 
+YEAR_WORD = re.compile(r"\(?(19|20)\d\d\)?|ke-?\d")
 _MONEY = re.compile(r"\d{1,3}([.,]\d{3}){1,}")
 DATA_TOKEN = re.compile(r"^\d+([.,]\d+)*%?$|^\d+[.,]\d+")
 

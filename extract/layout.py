@@ -71,7 +71,11 @@ def running_texts(pages: list[Page], band: float = 0.11) -> set[str]:
         if not p.words:
             continue
         seen = set()
+        # a table header repeated at the top of every page is not a running header
+        regions = [(x0, top, x1, bottom) for x0, top, x1, bottom, _ in ruled_regions(p)]
         for line in build_lines(p.words):
+            if any(top - 2 <= (line.top + line.bottom) / 2 <= bottom + 2 for _, top, _, bottom in regions):
+                continue
             if line.bottom < p.height * band or line.top > p.height * (1 - band):
                 seen.add(_norm_running(line.text))
         counts.update(seen)

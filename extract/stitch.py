@@ -25,6 +25,8 @@ HEADER_WORDS = re.compile(
     r"rancangan|hasil|analisis|penting|volume|besaran|usulan|(rp\.?))\b",
     re.I,
 )
+# a header row of years under 'Anggaran pada Tahun ke-' (2019 | 2020 | ...) or 'Tahun ke-1 ... ke-5'
+YEAR_CELL = re.compile(r"(tahun\s*)?(ke\s*-?\s*)?\(?(19|20)\d\d\)?|(tahun\s*)?ke\s*-?\s*\d", re.I)
 CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|sub|unit|kelurahan|urusan|penunjang|jo|no\.?|nomor|tahun)$|[(,/\-]$", re.I)
 
 
@@ -309,7 +311,7 @@ def _looks_header(b: Band) -> bool:
         return False
     if grid.data_like(" ".join(texts)):
         return False
-    hits = sum(1 for t in texts if HEADER_WORDS.search(t))
+    hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()))
     return hits * 2 >= len(texts) and hits >= 1
 
 
