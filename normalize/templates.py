@@ -363,13 +363,14 @@ LKJIP_PK_ANGGARAN = Profile(
 LKJIP_SASARAN = Profile(
     code="LKJIP-SASARAN",
     doc_type="lkjip",
-    titles=(r"sasaran\s*strategis\s*dan\s*indikator\s*kinerja",),
+    titles=(r"sasaran\s*strategis\s*dan\s*indikator\s*kinerja", r"ind(ikator|eks)\s*kinerja\s*utama"),
     header_all=(r"sasaran", r"indikator", r"target"),
     header_none=(r"realisasi", r"anggaran", r"kode", r"program"),
     columns=(
         ColumnRule("no", r"^no\b|^nomor"),
         ColumnRule("target", r"target|tahun", numeric=True, per_year=True),
         ColumnRule("tujuan", r"^tujuan"),
+        ColumnRule("indikator_tujuan", r"^indikator\s*(/\s*)?tujuan$"),
         ColumnRule("indikator", r"indikator"),
         ColumnRule("sasaran", r"sasaran"),
     ),
