@@ -36,20 +36,15 @@ LKJIP_CODES = [
 _YEARS_ROW = ("extract: a second header row made only of years (2019 ... 2023 under 'Anggaran pada Tahun ke-', "
               "2023 | 2024 under 'Realisasi') with no column-number row below it is read as the first data row")
 _PIECES = _YEARS_ROW + "; T-C.24 then does not stitch across its pages (one table per page)"
-_HRULES_SMALL = ("extract: with horizontal rules only, the small tables of a page (1-6 rows, two or three to a "
-                 "page) are not found at all (lkjip hrules pages 3-5; renstra hrules page 8 T-C.25 after T-C.24)")
 KNOWN_GAPS = {
     ("ruled", "T-C.24"): _PIECES,
     ("ruled", "LKJIP-SASARAN"): _YEARS_ROW,
     ("ruled", "LKJIP-CAPAIAN-TAHUN-LALU"): _YEARS_ROW,
     ("hrules", "T-C.24"): _PIECES,
     ("unruled", "T-C.24"): _PIECES,
-    ("hrules", "T-C.25"): _HRULES_SMALL,
     ("unruled", "T-C.27"): "extract: without rules the repeated header of T-C.27 (4 rows) is kept as data rows",
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
-for _code in LKJIP_CODES[1:-1]:
-    KNOWN_GAPS[("hrules", _code)] = _HRULES_SMALL
 
 
 def _gap(layout: str, code: str):
@@ -614,8 +609,6 @@ def test_real_lkjip_realisasi_anggaran_is_found_by_its_title():
 
 
 @realdocs
-@pytest.mark.xfail(strict=True, reason="extract: on kominfo p.24 (Tabel 3.8, no vertical rules, shaded header) "
-                                       "Anggaran, Realisasi and Sisa come out as one column")
 def test_real_lkjip_realisasi_anggaran_values():
     """kominfo LKjIP p.24 Tabel 3.8: Belanja Pegawai 2.858.495.000,- / 2.791.211.251,- / sisa 67.283.749,- / 97,65 %."""
     _, _, values = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
