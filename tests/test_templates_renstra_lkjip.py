@@ -33,15 +33,12 @@ LKJIP_CODES = [
 
 # Extractor gaps, diagnosed on the rendered pages (see the note on issue 5). Strict xfails: each fails today
 # and turns the suite red the day extract/ fixes it, so it is removed then.
-_YEARS_ROW = ("extract: a second header row made only of years (2019 ... 2023 under 'Anggaran pada Tahun ke-', "
-              "2023 | 2024 under 'Realisasi') with no column-number row below it is read as the first data row")
-_PIECES = _YEARS_ROW + "; T-C.24 then does not stitch across its pages (one table per page)"
+_ROWS_JOINED = ("extract: T-C.24 row 39 (last of p.4, '... (Sub Unit Kelurahan Kelurahan Kebonsari Wetan)') and row 40 "
+                "(first of p.5, '... (Sub Unit Kelurahan Sukoharjo)') are rejoined as one row split by the page break")
 KNOWN_GAPS = {
-    ("ruled", "T-C.24"): _PIECES,
-    ("ruled", "LKJIP-SASARAN"): _YEARS_ROW,
-    ("ruled", "LKJIP-CAPAIAN-TAHUN-LALU"): _YEARS_ROW,
-    ("hrules", "T-C.24"): _PIECES,
-    ("unruled", "T-C.24"): _PIECES,
+    ("ruled", "T-C.24"): _ROWS_JOINED,
+    ("hrules", "T-C.24"): _ROWS_JOINED,
+    ("unruled", "T-C.24"): _ROWS_JOINED,
     ("unruled", "T-C.27"): "extract: without rules the repeated header of T-C.27 (4 rows) is kept as data rows",
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
@@ -163,9 +160,11 @@ CANONICAL = {
     "T-C.27": ["tujuan", "sasaran", "kode", "uraian", "indikator", "capaian_awal", "capaian_awal_2", "target_1",
                "pagu_1", "target_2", "pagu_2", "target_akhir", "pagu_akhir", "penanggung_jawab", "lokasi"],
     "T-C.28": ["no", "indikator", "kondisi_awal", "target_1", "target_2", "target_3", "kondisi_akhir"],
+    "LKJIP-SASARAN": ["tujuan", "sasaran", "indikator", "target_1", "target_2", "target_3", "target_4", "target_5"],
     "LKJIP-PK": ["no", "tujuan", "sasaran", "indikator", "target"],
     "LKJIP-PK-ANGGARAN": ["no", "uraian", "anggaran", "keterangan"],
     "LKJIP-CAPAIAN": ["indikator", "target", "realisasi", "capaian"],
+    "LKJIP-CAPAIAN-TAHUN-LALU": ["indikator", "target_1", "realisasi_1", "realisasi_2"],
     "LKJIP-CAPAIAN-RENSTRA": ["indikator", "realisasi", "target_akhir", "tingkat_kemajuan"],
     "LKJIP-CAPAIAN-NASIONAL": ["indikator", "realisasi", "realisasi_nasional", "keterangan"],
     "LKJIP-KINERJA-ANGGARAN": ["indikator", "target", "realisasi", "capaian", "anggaran", "realisasi_anggaran",
@@ -198,6 +197,9 @@ def test_years_come_from_the_header_or_the_period(built):
                                "target_2": 2026, "target_akhir": 2026}
     assert (years["T-C.28"]["target_2"], years["T-C.28"]["target_3"], years["T-C.28"]["kondisi_akhir"]) == (2026, None, 2026)
     assert years["LKJIP-ALOKASI"]["anggaran"] == 2024
+    assert [years["LKJIP-SASARAN"][f"target_{n}"] for n in range(1, 6)] == [2020, 2021, 2022, 2023, 2024]
+    assert years["LKJIP-CAPAIAN-TAHUN-LALU"] == {"indikator": None, "target_1": 2023, "realisasi_1": 2023,
+                                                 "realisasi_2": 2024}
     # no year printed above it: the report year is documents.tahun, never a guess from the caption
     assert years["LKJIP-ANGGARAN"]["anggaran"] is None
 
@@ -229,7 +231,10 @@ VALUES = [
     # T-C.28 L1193
     ("T-C.28", 1, "kondisi_awal", 2022, D("85.71"), "%", "85,71%", "ok"),
     ("T-C.28", 2, "target_1", 2025, D("84.25"), None, "84,25", "ok"),
-    # LKjIP
+    # LKjIP (lkjip L455-456, L569)
+    ("LKJIP-SASARAN", 1, "target_5", 2024, D("84.5"), None, "84,5", "ok"),
+    ("LKJIP-SASARAN", 2, "target_3", 2022, D("0"), None, "-", "dash"),
+    ("LKJIP-CAPAIAN-TAHUN-LALU", 1, "realisasi_2", 2024, D("80.25"), None, "80,25", "ok"),
     ("LKJIP-PK", 1, "target", None, D("45"), "%", "45%", "ok"),
     ("LKJIP-PK", 3, "target", None, D("84.5"), None, "84,5", "ok"),
     ("LKJIP-PK-ANGGARAN", 5, "anggaran", None, D("14959915882"), "Rp", "Rp. 14.959.915.882", "ok"),
@@ -317,6 +322,9 @@ def test_program_and_kegiatan_columns_are_filled_down_and_give_the_level(built):
     assert rows[37].filled == {}
     _, piped = _extracted(result, "LKJIP-ANGGARAN")
     assert ["filled_down" in r["flags"] for r in piped] == [bool(r.filled) for r in rows]
+    # Tabel 2.1: a row under the first sasaran takes tujuan and sasaran; the next prints its own sasaran
+    sasaran = normalized["LKJIP-SASARAN"].rows
+    assert [sorted(r.filled) for r in sasaran] == [[], ["sasaran", "tujuan"], ["tujuan"], []]
     # Tabel 2.3: the tujuan of No 2 is merged over No 3; a 'Rumus' row under an indicator belongs to its sasaran
     pk = normalized["LKJIP-PK"].rows
     assert pk[4].filled == {"tujuan": "Meningkatnya Kualitas Pelayanan Publik Di Kecamatan Kanigaran"}
@@ -534,8 +542,6 @@ def test_real_renstra_t_c_24_anggaran_dan_realisasi():
 
 
 @realdocs
-@pytest.mark.xfail(strict=True, reason="extract: the header row of years 2014 ... 2018 on bkpsdm p.45 is read as the "
-                                       "first data row, so the columns carry no year")
 def test_real_renstra_t_c_24_years_from_the_header():
     _, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.24", 45)
     n = _row_no(rows, "Belanja Daerah")
