@@ -38,8 +38,9 @@ _ROWS_JOINED = ("extract: T-C.24 row 39 (last of p.4, '... (Sub Unit Kelurahan K
 KNOWN_GAPS = {
     ("ruled", "T-C.24"): _ROWS_JOINED,
     ("hrules", "T-C.24"): _ROWS_JOINED,
-    ("unruled", "T-C.24"): _ROWS_JOINED,
-    ("unruled", "T-C.27"): "extract: without rules the repeated header of T-C.27 (4 rows) is kept as data rows",
+    ("unruled", "T-C.24"): _ROWS_JOINED + "; without rules, wrapped names are also cut into rows of their own (110 rows)",
+    ("unruled", "T-C.27"): ("extract: without rules a row whose kode wraps onto a second line ('7 01 03 2.02' / '0002') "
+                            "is cut into two rows at that line (95 rows for 70)"),
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
 
