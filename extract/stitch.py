@@ -27,7 +27,8 @@ HEADER_WORDS = re.compile(
 )
 # a header row of years under 'Anggaran pada Tahun ke-' (2019 | 2020 | ...) or 'Tahun ke-1 ... ke-5'
 YEAR_CELL = re.compile(r"(tahun\s*)?(ke\s*-?\s*)?\(?(19|20)\d\d\)?|(tahun\s*)?ke\s*-?\s*\d", re.I)
-CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|sub|unit|kelurahan|urusan|penunjang|jo|no\.?|nomor|tahun)$|[(,/\-]$", re.I)
+NUMBER_INTRO = re.compile(r"\b(no\.?|nomor|jo|tahun)$", re.I)  # words a number continues: 'PP No.' / '45'
+CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
 
 
 def _norm(s: str) -> str:
@@ -372,8 +373,8 @@ def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, fir
 def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     """Is this first row of a continuation page the rest of the previous page's last row?"""
     filled = [i for i, c in enumerate(cells) if c.text]
-    if not filled:
-        return False
+    if not filled or (len(filled) >= 2 and _looks_header(Band(0, 0, 0, [(i, i) for i in range(len(cells))], cells))):
+        return False  # the header row of another table, not the rest of a row
     name_col = max(range(len(weights)), key=lambda i: weights[i]) if weights and max(weights) else None
     if (len(filled) == 1 and name_col is not None and filled[0] != name_col and prev.cells[filled[0]].text
             and prev.cells[name_col].text and not grid.DATA_TOKEN.match(cells[filled[0]].text)):
@@ -382,7 +383,7 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     prev_filled = {i for i, c in enumerate(prev.cells) if c.text}
     # a number that starts a cell is a value, unless it continues words ('... jo PP No.' / '45 Tahun 1990')
     numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])
-               and not (prev.cells[i].text and not grid.DATA_TOKEN.match(prev.cells[i].text.split()[-1]))]
+               and not CONNECTOR_END.search(prev.cells[i].text)]
     # the rest of several cells of the row above (its name and indicator, both halves of T-C.31): only
     # cells the row above has, fewer of them, at most one number (a digit wrapped off the page), no code
     if (len(filled) >= 2 and set(filled) <= prev_filled and len(filled) < len(prev_filled)
@@ -393,7 +394,8 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     first_text = cells[filled[0]].text
     if first_text[:1].islower() or first_text[:1] in ")],.;:":
         return True
-    prev_texts = [prev.cells[i].text for i in filled]
+    prev_texts = [prev.cells[i].text for i in filled
+                  if not cells[i].text[:1].isdigit() or NUMBER_INTRO.search(prev.cells[i].text)]
     if any(t and (CONNECTOR_END.search(t) or t.count("(") > t.count(")")) for t in prev_texts):
         return True
     return False
@@ -404,6 +406,8 @@ def _continues_text(cells: list[Cell], prev: GridRow, filled: list[int]) -> bool
     connecting word, or a name in capitals goes on in capitals."""
     for i in filled:
         text, above = cells[i].text, prev.cells[i].text
+        if text[:1].isdigit() and not NUMBER_INTRO.search(above):
+            continue  # a value ('2 unit') under a value says nothing about a split
         if text[:1].islower() or CONNECTOR_END.search(above) or above.count("(") > above.count(")"):
             return True
         if above.isupper() and text.isupper() and len(above.split()) <= 3:

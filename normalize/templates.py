@@ -102,6 +102,12 @@ T_C_31 = Profile(
         ColumnRule("analisis_indikator", r"(analisis|kebutuhan).*indikator"),
         ColumnRule("analisis_target", r"(analisis|kebutuhan).*(target|capaian)", numeric=True),
         ColumnRule("analisis_kebutuhan_dana", r"(analisis|kebutuhan).*(pagu|dana|rp)", numeric=True, unit="Rp"),
+        # a review printed with one half only (Permendagri 54/2010 era: Program dan Kegiatan, Sasaran,
+        # Target, Plafon Anggaran) is the Rancangan Awal half
+        ColumnRule("rancangan_uraian", r"program|kegiatan|uraian"),
+        ColumnRule("rancangan_indikator", r"indikator|sasaran"),
+        ColumnRule("rancangan_target", r"target|capaian", numeric=True),
+        ColumnRule("rancangan_pagu_indikatif", r"pagu|plafon|anggaran|dana", numeric=True, unit="Rp"),
     ),
     numbering=("no", "rancangan_uraian", "rancangan_lokasi", "rancangan_indikator", "rancangan_target",
                "rancangan_pagu_indikatif", "analisis_uraian", "analisis_lokasi", "analisis_indikator", "analisis_target",
@@ -566,7 +572,8 @@ def _header_text(t: LogicalTable) -> str:
 
 def identify(t: LogicalTable) -> Identified:
     """Which template a table is: by its printed code, its title words, then its header signature."""
-    cap = f"{t.caption}".lower()
+    # words the PDF glued together ('Review terhadapRancangan AwalRKPD') are split at the case change
+    cap = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", t.caption or "").lower()
     m = CODE_IN_CAPTION.search(cap)
     head = _header_text(t)
     if m:

@@ -364,3 +364,14 @@ def test_docx_is_failed_with_its_format_named():
     res = result(DOCX)
     assert res.document["status"] == "failed"
     assert re.search(r"docx|word", res.document["message"] or "", re.I), res.document["message"]
+
+
+def test_renja2019_review_rkpd_with_glued_caption_words():
+    """p.17-20: 'Tabel 2.2 Review terhadap Rancangan Awal RKPD Tahun 2017' (its text layer glues
+    'terhadapRancangan AwalRKPD'); p.20 ends with 'Total Pagu Anggaran 3.967.858.500'."""
+    res = result("frisdiandi__portalpp__5f3398c1e91b9_renja-2019.pdf")
+    table = the_table(res, "T-C.31")
+    assert (table["page_start"], table["page_end"]) == (17, 20)
+    total = next(r for r in rows_of(res, table) if "Total Pagu Anggaran" in r["cells"])
+    values = [v for v in res.values if v["table_id"] == table["table_id"] and v["row_no"] == total["row_no"]]
+    assert [(v["value_raw"], v["value"]) for v in values if v["value"] is not None] == [("3.967.858.500", D("3967858500"))]

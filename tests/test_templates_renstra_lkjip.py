@@ -33,12 +33,8 @@ LKJIP_CODES = [
 
 # Extractor gaps, diagnosed on the rendered pages (see the note on issue 5). Strict xfails: each fails today
 # and turns the suite red the day extract/ fixes it, so it is removed then.
-_ROWS_JOINED = ("extract: T-C.24 row 39 (last of p.4, '... (Sub Unit Kelurahan Kelurahan Kebonsari Wetan)') and row 40 "
-                "(first of p.5, '... (Sub Unit Kelurahan Sukoharjo)') are rejoined as one row split by the page break")
 KNOWN_GAPS = {
-    ("ruled", "T-C.24"): _ROWS_JOINED,
-    ("hrules", "T-C.24"): _ROWS_JOINED,
-    ("unruled", "T-C.24"): _ROWS_JOINED + "; without rules, wrapped names are also cut into rows of their own (110 rows)",
+    ("unruled", "T-C.24"): "extract: without rules, wrapped names are cut into rows of their own (110 rows)",
     ("unruled", "T-C.27"): ("extract: without rules a row whose kode wraps onto a second line ('7 01 03 2.02' / '0002') "
                             "is cut into two rows at that line (95 rows for 70)"),
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
