@@ -24,7 +24,7 @@ from extract import ExtractError, extract_document
 from normalize.document import document_meta
 from normalize.rows import normalize_table
 from normalize.scale import confirm_thousands
-from normalize.templates import identify
+from normalize.templates import identify, plan_period
 
 from . import __version__
 from .matching import default_matcher, match_rows
@@ -79,9 +79,10 @@ def _records(doc: dict, extracted) -> FileResult:
     doc_id = doc["doc_id"]
     result = FileResult(doc)
     codes = []
+    period = plan_period(extracted.front_text)  # 'Tahun ke-n' columns take their year from it
     for k, t in enumerate(extracted.tables, start=1):
         ident = identify(t)
-        nt = normalize_table(t, ident)
+        nt = normalize_table(t, ident, period)
         codes.append(nt.table_code)
         table_id = f"{doc_id}-t{k:02d}"
         result.tables.append({

@@ -654,3 +654,15 @@ def test_real_renja_t_c_32_keeps_addresses_whole():
     assert gotong["cells"][2] == "Jawa Barat, 27 Kab/Kota"
     pnpm = next(r for r in rows if r["cells"][0] == "11")
     assert values[(pnpm["row_no"], "volume")]["value"] == D(422)
+
+
+@realdocs
+def test_the_run_gives_tahun_ke_n_columns_their_year():
+    """The pipeline passes the document's plan period (Renstra 2018-2023) to normalisation, so T-C.27's
+    'Tahun ke-1 ... ke-5' columns carry 2019 ... 2023 in values.parquet."""
+    from pipelines.run import process_file
+
+    res = process_file(REALDOCS / BKPSDM_RENSTRA)
+    t27 = [t for t in res.tables if t["table_code"] == "T-C.27"]
+    years = {v["tahun"] for v in res.values if v["table_id"] in {t["table_id"] for t in t27} and v["tahun"]}
+    assert years == {2019, 2020, 2021, 2022, 2023}
