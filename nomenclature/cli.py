@@ -47,14 +47,15 @@ def nomenclature_group():
 def import_command(file, version, store, replace):
     """Validate a nomenclature list and install it.
 
-    FILE is a CSV with the columns pemda, level, code, name, parent_code (and optionally
-    kinerja, indikator, satuan), one row per node, as SIPD's list converted to CSV. The SIPD
-    xlsx export itself is not read yet. Validation: unique codes per pemda list, every parent
-    present, levels consistent with the code's shape.
+    FILE is a CSV or an xlsx workbook (the SIPD spreadsheet export) with the columns pemda,
+    level, code, name, parent_code (and optionally kinerja, indikator, satuan), one row per
+    node. Validation: unique codes per pemda list, every parent present, levels consistent with
+    the code's shape.
 
     \b
-    Example:
+    Examples:
       sakip nomenclature import ../shared/nomenclature/nomenclature.csv --version pemutakhiran-2027
+      sakip nomenclature import nomenklatur-sipd.xlsx --version pemutakhiran-2027
     """
     try:
         path = import_reference(file, version=version, store=store, replace=replace)

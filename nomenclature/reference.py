@@ -7,8 +7,9 @@ sub kegiatan with their urusan/bidang parents), as a table keyed by (`pemda`, `c
   supporting program `X.XX.01` and the Kecamatan programs `7.01.02`-`7.01.06`, kab/kota list,
   with names as in the SIPD "pemutakhiran 2027" export (Kecamatan is the same in the 2023
   version; `X.XX.01` gained `X.XX.01.2.01.0008`-`0013` and the Papua kegiatan `.3.01`/`.4.01`).
-* `import_reference` validates a full list (CSV layout of SIPD-derived `nomenclature.csv`) and
-  stores it as Parquet in a store directory; `load_reference` picks an installed version.
+* `import_reference` validates a full list (CSV layout of SIPD-derived `nomenclature.csv`, or the
+  same columns in an xlsx workbook) and stores it as Parquet in a store directory;
+  `load_reference` picks an installed version.
 
 This module does not match names (see `matcher.py`) and does not download anything.
 """
@@ -90,20 +91,22 @@ def load_builtin() -> Reference:
 # --- reading and validating a list -------------------------------------------------------------
 
 def read_reference_file(path: str | Path, pemda: str = "kabkota") -> pd.DataFrame:
-    """Read a reference list in the CSV layout (`pemda, level, code, name, parent_code` and
-    optionally `kinerja, indikator, satuan`; `pemda` may be missing, then `pemda` is used).
-    The SIPD xlsx export is not read yet: convert it to that CSV layout first."""
+    """Read a reference list: a CSV, or the SIPD spreadsheet export (`.xlsx`), with the columns
+    `pemda, level, code, name, parent_code` and optionally `kinerja, indikator, satuan` (any
+    case; `pemda` may be missing, then `pemda` is used). In a spreadsheet the first sheet that
+    has those columns is read; its header may follow a few title rows."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        raise NomenclatureError(
-            f"{path.name}: reading the SIPD spreadsheet export directly is not supported yet; "
-            "convert it to the CSV layout (pemda, level, code, name, parent_code)"
-        )
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise NomenclatureError(f"{path}: cannot read as CSV: {e}") from e
-    raw.columns = [c.strip().lower() for c in raw.columns]
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise NomenclatureError(f"{path.name}: the old Excel format (.xls) is not read; save it as .xlsx or CSV")
+    if suffix in (".xlsx", ".xlsm"):
+        raw = _read_xlsx(path)
+    else:
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+            raise NomenclatureError(f"{path}: cannot read as CSV: {e}") from e
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in COLUMNS if c not in raw.columns and c != "pemda"]
     if missing:
         raise InvalidReference([f"missing column(s): {', '.join(missing)} (have: {', '.join(raw.columns)})"])
@@ -111,6 +114,47 @@ def read_reference_file(path: str | Path, pemda: str = "kabkota") -> pd.DataFram
         raw["pemda"] = pemda
     keep = list(COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in raw.columns]
     return _tidy(raw[keep])
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet of a workbook whose header (within its first 20 rows) names `code` and
+    `name`, as strings. Excel may store a bidang code as a number (`7.1` for `7.10`): such a cell
+    is written back with two decimals, an urusan (`7`) as an integer."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise NomenclatureError(f"{path}: cannot read as an xlsx workbook: {e}") from e
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            for _, header in zip(range(20), rows):
+                names = [str(c).strip().lower() if c is not None else "" for c in header]
+                if "code" in names and "name" in names:
+                    keep = [(j, n) for j, n in enumerate(names) if n]
+                    body = [[_cell_text(r[j] if j < len(r) else None, n == "code") for j, n in keep]
+                            for r in rows if any(c is not None and str(c).strip() for c in r)]
+                    return pd.DataFrame(body, columns=[n for _, n in keep], dtype=str)
+        raise InvalidReference([f"{path.name}: no sheet has a header row with the columns {', '.join(COLUMNS)}"])
+    finally:
+        book.close()
+
+
+def _cell_text(value, is_code: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.2f}" if is_code else repr(value)
+    return str(value)
 
 
 def _tidy(table: pd.DataFrame) -> pd.DataFrame:

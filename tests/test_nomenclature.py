@@ -287,9 +287,61 @@ def test_the_store_comes_from_the_environment(tmp_path, monkeypatch):
     assert load_reference().version == "v1"
 
 
-def test_the_xlsx_export_is_refused_with_a_message(tmp_path):
-    with pytest.raises(NomenclatureError, match="not supported yet"):
-        import_reference(_write(tmp_path, "", name="export.xlsx"), store=tmp_path / "s")
+def _write_xlsx(path, rows, title_rows=()):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r in [*title_rows, *rows]:
+        sheet.append(list(r))
+    book.save(path)
+    return path
+
+
+def test_the_sipd_xlsx_export_imports_like_the_csv(tmp_path):
+    # The export's own title rows above the header; Excel keeps urusan 7 and bidang 7.01 as numbers.
+    rows = [["PEMDA", "LEVEL", "CODE", "NAME", "PARENT_CODE", "SATUAN"],
+            ["kabkota", "urusan", 7, "UNSUR KEWILAYAHAN", None, None],
+            ["kabkota", "bidang", 7.01, "KECAMATAN", 7, None],
+            ["kabkota", "program", "7.01.02", "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", 7.01, None],
+            ["kabkota", "kegiatan", "7.01.02.2.01", "Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan",
+             "7.01.02", None],
+            [None, None, None, None, None, None],
+            ["kabkota", "sub_kegiatan", "7.01.02.2.01.0002", "Peningkatan  Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan ",
+             "7.01.02.2.01", "Dokumen"]]
+    xlsx = _write_xlsx(tmp_path / "nomenklatur.xlsx", rows, title_rows=[["NOMENKLATUR SUB KEGIATAN"], []])
+    store = tmp_path / "s"
+    import_reference(xlsx, version="from-xlsx", store=store)
+    import_reference(_write(tmp_path, GOOD), version="from-csv", store=store)
+    from_xlsx = load_reference("from-xlsx", store=store).table
+    assert from_xlsx["code"].tolist() == ["7", "7.01", "7.01.02", "7.01.02.2.01", "7.01.02.2.01.0002"]
+    assert from_xlsx["satuan"].tolist() == ["", "", "", "", "Dokumen"]
+    pd.testing.assert_frame_equal(from_xlsx.drop(columns="satuan"), load_reference("from-csv", store=store).table)
+    got = Matcher(load_reference("from-xlsx", store=store)).match("Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan")
+    assert (got.match_status, got.nomenclature_code, got.nomenclature_version) == ("matched", "7.01.02.2.01.0002", "from-xlsx")
+
+
+def test_an_xlsx_is_validated_like_a_csv(tmp_path):
+    rows = [["pemda", "level", "code", "name", "parent_code"],
+            ["kabkota", "program", "7.01.02", "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", "7.01"]]
+    with pytest.raises(InvalidReference) as err:
+        import_reference(_write_xlsx(tmp_path / "a.xlsx", rows), version="v1", store=tmp_path / "s")
+    assert err.value.problems == ["kabkota 7.01.02: parent 7.01 is not in the list"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("cols.xlsx", None, "no sheet has a header row with the columns pemda, level, code, name, parent_code"),
+    ("broken.xlsx", b"not a zip file", "cannot read as an xlsx workbook"),
+    ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel format"),
+])
+def test_a_spreadsheet_that_is_not_a_list_is_refused_with_a_message(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        _write_xlsx(path, [["kode", "uraian"], ["7.01.02", "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK"]])
+    else:
+        path.write_bytes(content)
+    with pytest.raises(NomenclatureError, match=message):
+        import_reference(path, store=tmp_path / "s")
 
 
 @needs_shared
