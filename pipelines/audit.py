@@ -45,7 +45,7 @@ from normalize.numbers import parse_number
 from .schema import FINDINGS, SCHEMA_VERSION
 
 SEVERITIES = ("error", "rounding", "warning", "info")
-CHECKS = ("hierarchy_sum", "cross_table", "change", "formula", "malformed_number", "duplicate_row")
+CHECKS = ("hierarchy_sum", "cross_table", "cross_document", "change", "formula", "malformed_number", "duplicate_row")
 
 # Depth of each item level; a row's children are the following rows of the next depth present.
 RANK = {"urusan": 1, "bidang_urusan": 2, "program": 3, "kegiatan": 4, "sub_kegiatan": 5}
@@ -145,6 +145,7 @@ class _Row:
     lokasi: str | None
     cells: tuple[str, ...]
     values: dict[str, _Cell] = field(default_factory=dict)
+    indikator: str | None = None
 
     @property
     def rank(self) -> int | None:
@@ -246,7 +247,7 @@ def _build(tables, rows, values) -> dict[str, list[_Table]]:
             table_id=r["table_id"], row_no=r["row_no"], page=r["page"], level=r["level"] or "unknown",
             kode=r.get("kode"), uraian=r.get("uraian") or r.get("uraian_raw") or "",
             ncode=r.get("nomenclature_code") if r.get("match_status") == "matched" else None,
-            lokasi=r.get("lokasi_unit"), cells=tuple(r.get("cells") or ()),
+            lokasi=r.get("lokasi_unit"), cells=tuple(r.get("cells") or ()), indikator=r.get("indikator"),
         ))
     locales = {t["table_id"]: t.get("number_locale") or "id" for t in _records(tables)}
     by_row: dict[tuple[str, int], dict[str, _Cell]] = defaultdict(dict)
@@ -294,12 +295,18 @@ def _is_money(column: str, units: list[str | None]) -> bool:
 def audit(documents=None, tables=None, rows=None, values=None) -> list[Finding]:
     """Every finding in the outputs, ordered by document, then check, then table and row.
 
-    `documents` is taken for symmetry with the outputs; the checks need only tables, rows and values.
+    `documents` (pemda, perangkat_daerah, doc_type, tahun) says which documents belong together for
+    the checks across documents (`audit_across.py`); without it only the checks within a document run.
     """
+    from .audit_across import across_documents
+
     docs = _build(tables, rows, values)
     findings: list[Finding] = []
+    ledgers: dict[str, _Ledger] = {}
     for doc_id in sorted(docs):
-        findings.extend(_audit_document(doc_id, docs[doc_id]))
+        ledgers[doc_id] = _Ledger()
+        findings.extend(_audit_document(doc_id, docs[doc_id], ledgers[doc_id]))
+    findings.extend(across_documents(_records(documents), docs, ledgers))
     order = {c: i for i, c in enumerate(CHECKS)}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (f.doc_id, order[f.check], sev[f.severity], f.cells[0].table_id if f.cells else "",
@@ -307,8 +314,7 @@ def audit(documents=None, tables=None, rows=None, values=None) -> list[Finding]:
     return findings
 
 
-def _audit_document(doc_id: str, doc_tables: list[_Table]) -> list[Finding]:
-    ledger = _Ledger()
+def _audit_document(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> list[Finding]:
     for t, nxt in zip(doc_tables, doc_tables[1:]):
         if (t.rows and nxt.rows and len(nxt.columns) == len(t.columns) and nxt.code in (t.code, "other")
                 and 0 <= nxt.rows[0].page - t.rows[-1].page <= 1):
@@ -324,6 +330,9 @@ def _audit_document(doc_id: str, doc_tables: list[_Table]) -> list[Finding]:
     for t in doc_tables:
         out += _hierarchy_sums(t, families[t.table_id], duplicates[t.table_id], ledger, confirmed_duplicates)
     out += _cross_tables(doc_id, doc_tables, ledger)
+    from .audit_across import lkjip_budget_tables
+
+    out += lkjip_budget_tables(doc_tables, ledger)
     for t in doc_tables:
         out += _formulas(t)
         out += _numbers(t, families[t.table_id], ledger)

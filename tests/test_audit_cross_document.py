@@ -1,0 +1,221 @@
+"""The audit across documents, specified on a Renstra, a Renja and an LKjIP of Kecamatan Kanigaran.
+
+The three seed documents are of different years (Renja 2022, Renstra 2025-2026, LKjIP 2024), so as
+published no item of one can be compared with another (test_documents_of_different_years...). To
+compare them, the Renja and the LKjIP are re-dated to 2025: their title pages, captions and headers
+say 2025 (the Renja's prakiraan maju 2026), their figures stay as printed. The Renja keeps the part
+of its T-C.33 for the programs 7.01.02 and 7.01.05 (spec rows 28-42, seed l.1052-1070), so every
+finding can be listed below and was computed by hand from the seed text:
+
+- renja_2022 T-C.33 (seed l.1053-1070) against renstra_2025_2026 T-C.27 2025 (seed l.1092-1125);
+- lkjip_2024 LKJIP-PK-ANGGARAN (seed l.512-515) and LKJIP-ANGGARAN (seed l.852-890) against the Renja.
+
+Row numbers are those of the extracted tables (the order of the spec rows); pages are the builder's
+measured pages of the rows.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal as D
+
+import pytest
+
+from pipelines.audit import audit, load_outputs
+from pipelines.audit_across import group_documents, group_key
+from pipelines.run import process_file
+from pipelines.writers import write_outputs
+from tests.fixtures.builder import LAYOUTS, build_document, load_spec
+
+LKJIP_TABLES = ["LKJIP-PK", "LKJIP-PK-ANGGARAN", "LKJIP-CAPAIAN", "LKJIP-KINERJA-ANGGARAN", "LKJIP-ANGGARAN"]
+
+
+def _redated(spec: dict, years: dict[str, str], codes: list[str], rows: slice | None = None) -> dict:
+    """The spec with the years of its title page, captions and headers replaced; its rows (the figures) untouched."""
+    spec = copy.deepcopy(spec)
+    pattern = re.compile("|".join(years))
+
+    def swap(x):
+        if isinstance(x, str):
+            return pattern.sub(lambda m: years[m.group(0)], x)
+        if isinstance(x, list):
+            return [swap(v) for v in x]
+        if isinstance(x, dict):
+            return {k: swap(v) for k, v in x.items()}
+        return x
+
+    spec["document"] = swap(spec["document"])
+    tables = []
+    for t in spec["tables"]:
+        if t["table_code"] not in codes:
+            continue
+        kept_rows = t["rows"][rows] if rows is not None else t["rows"]
+        t = swap({k: v for k, v in t.items() if k != "rows"})
+        t["rows"] = kept_rows
+        tables.append(t)
+    spec["tables"] = tables
+    return spec
+
+
+@pytest.fixture(scope="module")
+def kanigaran(tmp_path_factory):
+    out = tmp_path_factory.mktemp("kanigaran")
+    renja = _redated(load_spec("renja_2022_kanigaran"), {"2022": "2025", "2023": "2026"}, ["T-C.33"], slice(27, 42))
+    lkjip = _redated(load_spec("lkjip_2024_kanigaran"), {"2024": "2025"}, LKJIP_TABLES)
+    built = {
+        "renja": build_document(renja, LAYOUTS["ruled"], out / "renja-2025-kanigaran.pdf"),
+        "renstra": build_document(load_spec("renstra_2025_2026_kanigaran"), LAYOUTS["ruled"], out / "renstra-2025-2026-kanigaran.pdf", tables=["T-C.27"]),
+        "lkjip": build_document(lkjip, LAYOUTS["ruled"], out / "lkjip-2025-kanigaran.pdf"),
+    }
+    write_outputs([process_file(b.path) for b in built.values()], out / "clean")
+    o = load_outputs(out / "clean")
+    docs = {d["doc_type"]: d for d in o["documents"].to_pylist()}
+    assert {k: (d["perangkat_daerah"], d["tahun"]) for k, d in docs.items()} == {
+        "renja": ("Kecamatan Kanigaran", 2025), "renstra": ("Kecamatan Kanigaran", 2025), "lkjip": ("Kecamatan Kanigaran", 2025)}
+    findings = audit(o["documents"], o["tables"], o["rows"], o["values"])
+    pages = {k: {(b.tables[i].table_code, n + 1): b.tables[i].row_pages[n][0] for i in range(len(b.tables))
+                 for n in range(len(b.tables[i].rows))} for k, b in built.items()}
+    return docs, findings, pages
+
+
+# (renja T-C.33 row, renstra T-C.27 row, renja pagu 2025, renstra pagu_1 2025, difference): seed l.1053-1070 / l.1092-1125
+RENJA_RENSTRA_PAGU = [
+    (2, 19, D("1642761200"), D("2750000000"), D("-1107238800")),  # program 7.01.02
+    (3, 28, D("636702000"), D("750000000"), D("-113298000")),  # kegiatan 7.01.02.2.02
+    (4, 29, D("63654000"), D("150000000"), D("-86346000")),  # sub kegiatan 7.01.02.2.02.0003 (the Renstra prints kode ...2.03.0003)
+    (5, 30, D("107502000"), D("100000000"), D("7502000")),  # ... Curahgrinting
+    (6, 35, D("60000000"), D("100000000"), D("-40000000")),  # ... Tisnonegaran
+    (7, 31, D("107502000"), D("100000000"), D("7502000")),  # ... Kanigaran
+    (8, 32, D("99642000"), D("100000000"), D("-358000")),  # ... Kebonsari Kulon
+    (9, 33, D("107502000"), D("100000000"), D("7502000")),  # ... Kebonsari Wetan
+    (10, 34, D("90900000"), D("100000000"), D("-9100000")),  # ... Sukoharjo
+    (11, 20, D("1006059200"), D("1705000000"), D("-698940800")),  # kegiatan 7.01.02.2.01
+    (12, 21, D("1006059200"), D("1609000000"), D("-602940800")),  # sub kegiatan 7.01.02.2.01.0002 (the kecamatan row)
+    (13, 41, D("338168000"), D("450000000"), D("-111832000")),  # program 7.01.05
+    (14, 42, D("338168000"), D("475000000"), D("-136832000")),  # kegiatan 7.01.05.2.01
+    (15, 43, D("338168000"), D("25000000"), D("313168000")),  # sub kegiatan 7.01.05.2.01.0002
+]
+
+# (LKjIP table, its row, renja T-C.33 row, LKjIP anggaran, renja pagu, difference): seed l.512-515, l.867-875 / l.1053-1070
+LKJIP_RENJA_ANGGARAN = [
+    ("LKJIP-PK-ANGGARAN", 2, 13, D("451238000"), D("338168000"), D("113070000")),  # program 7.01.05
+    ("LKJIP-PK-ANGGARAN", 3, 2, D("2417627500"), D("1642761200"), D("774866300")),  # program 7.01.02
+    ("LKJIP-ANGGARAN", 16, 4, D("61084000"), D("63654000"), D("-2570000")),  # 7.01.02.2.02.0003, no sub unit
+    ("LKJIP-ANGGARAN", 17, 5, D("104408000"), D("107502000"), D("-3094000")),  # ... Curahgrinting
+    ("LKJIP-ANGGARAN", 18, 6, D("64500000"), D("60000000"), D("4500000")),  # ... 'sub unit Tisnongan' (l.869) = Tisnonegaran
+    ("LKJIP-ANGGARAN", 19, 7, D("123218000"), D("107502000"), D("15716000")),  # ... Kanigaran
+    ("LKJIP-ANGGARAN", 20, 8, D("112421500"), D("99642000"), D("12779500")),  # ... Kebonsari Kulon
+    ("LKJIP-ANGGARAN", 21, 9, D("124098000"), D("107502000"), D("16596000")),  # ... Kebonsari Wetan
+    ("LKJIP-ANGGARAN", 22, 10, D("83838000"), D("90900000"), D("-7062000")),  # ... Sukoharjo
+    ("LKJIP-ANGGARAN", 23, 12, D("1744060000"), D("1006059200"), D("738000800")),  # 7.01.02.2.01.0002
+    ("LKJIP-ANGGARAN", 24, 15, D("451238000"), D("338168000"), D("113070000")),  # 7.01.05.2.01.0002
+]
+
+
+def _cross(findings, doc_id, other):
+    return [f for f in findings if f.check == "cross_document" and f.doc_id == doc_id and f.other_doc_id == other]
+
+
+def test_renja_pagu_against_the_renstra_pagu_of_the_plan_year(kanigaran):
+    docs, findings, pages = kanigaran
+    got = {(f.row_nos, f.actual, f.expected, f.difference, f.severity, f.pages)
+           for f in _cross(findings, docs["renja"]["doc_id"], docs["renstra"]["doc_id"]) if f.column == "pagu_indikatif / pagu_1"}
+    want = {((a, b), x, y, d, "error", (pages["renja"][("T-C.33", a)], pages["renstra"][("T-C.27", b)]))
+            for a, b, x, y, d in RENJA_RENSTRA_PAGU}
+    assert got == want
+    f = next(f for f in findings if f.check == "cross_document" and f.row_nos == (15, 43))
+    assert f.tahun == 2025 and f.table_code == "T-C.33 / T-C.27"
+    assert "338.168.000 as pagu_indikatif 2025 in the Renja T-C.33 (row 15" in f.message
+    assert "25.000.000 as pagu_1 in the Renstra T-C.27 (row 43" in f.message
+
+
+def test_renja_target_against_the_renstra_target_where_the_indicator_is_the_same(kanigaran):
+    docs, findings, pages = kanigaran
+    targets = [f for f in _cross(findings, docs["renja"]["doc_id"], docs["renstra"]["doc_id"]) if f.column == "target / target_1"]
+    # Indeks Kepuasan Masyarakat: 83,5 in the Renja (l.1053), 84,25 for 2025 in the Renstra (l.1092)
+    assert [(f.row_nos, f.actual, f.expected, f.difference, f.severity) for f in targets] == [
+        ((2, 19), D("83.5"), D("84.25"), D("-0.75"), "error")]
+    # The pair that agrees: kegiatan 7.01.02.2.02 'Persentase pelayanan yang sesuai standar pelayanan' 90 and 90%
+    # (l.1054 / l.1104); and where the indicators differ (7.01.05: 'Penurunan Gangguan Keamanan' against
+    # 'Urusan Pemerintahan Umum ...') targets are not compared at all.
+    assert not [f for f in targets if f.row_nos[0] in (3, 13, 14, 15)]
+
+
+def test_lkjip_anggaran_against_the_renja_pagu(kanigaran):
+    docs, findings, pages = kanigaran
+    got = {(f.table_code, f.row_nos, f.actual, f.expected, f.difference, f.severity, f.pages)
+           for f in _cross(findings, docs["lkjip"]["doc_id"], docs["renja"]["doc_id"]) if f.column == "anggaran / pagu_indikatif"}
+    want = {(f"{code} / T-C.33", (a, b), x, y, d, "warning", (pages["lkjip"][(code, a)], pages["renja"][("T-C.33", b)]))
+            for code, a, b, x, y, d in LKJIP_RENJA_ANGGARAN}
+    assert got == want
+    f = next(f for f in findings if f.check == "cross_document" and f.row_nos == (18, 6))
+    assert "lokasi 'Tisnongan' taken for 'Tisnonegaran'" in f.message
+    # realisasi 60.308.128 (l.869) / Renja pagu 60.000.000 = 100,51%
+    assert "its realisasi 60.308.128 is 100,51% of the Renja's pagu" in f.message
+
+
+def test_lkjip_target_against_the_renja_target_with_the_realisasi_measured_against_it(kanigaran):
+    docs, findings, pages = kanigaran
+    targets = [f for f in _cross(findings, docs["lkjip"]["doc_id"], docs["renja"]["doc_id"]) if f.column == "target / target"]
+    # LKJIP-CAPAIAN IKM target 84,5, realisasi 80,25, capaian 94,97 (l.555) against the Renja's 83,5 (l.1053):
+    # 80,25 / 83,5 = 96,107...%; the same indicator in LKJIP-PK and LKJIP-KINERJA-ANGGARAN is not reported again.
+    assert [(f.table_code, f.row_nos, f.actual, f.expected, f.difference, f.severity) for f in targets] == [
+        ("LKJIP-CAPAIAN / T-C.33", (1, 2), D("84.5"), D("83.5"), D("1"), "error")]
+    assert "a capaian of 96,11%, not the 94,97 printed" in targets[0].message
+
+
+def test_every_cross_document_finding_is_listed_above(kanigaran):
+    docs, findings, _ = kanigaran
+    cross = [f for f in findings if f.check == "cross_document"]
+    assert len(cross) == len(RENJA_RENSTRA_PAGU) + 1 + len(LKJIP_RENJA_ANGGARAN) + 1
+    # the Renstra is checked against, never the document a finding is in
+    assert {(f.doc_id, f.other_doc_id) for f in cross} == {
+        (docs["renja"]["doc_id"], docs["renstra"]["doc_id"]), (docs["lkjip"]["doc_id"], docs["renja"]["doc_id"])}
+
+
+def test_the_lkjip_realisation_table_agrees_with_its_perjanjian_kinerja(kanigaran):
+    # LKJIP-PK-ANGGARAN (l.512-515) against LKJIP-ANGGARAN summed per program (l.852-890): X.XX.01 9.869.874.278,
+    # 7.01.05 451.238.000, 7.01.02 2.417.627.500, 7.01.03 2.221.176.104 on both sides: no finding
+    docs, findings, _ = kanigaran
+    assert not [f for f in findings if f.doc_id == docs["lkjip"]["doc_id"] and f.check == "cross_table"]
+
+
+def test_a_program_of_the_perjanjian_kinerja_that_its_realisation_table_contradicts(tmp_path):
+    spec = copy.deepcopy(load_spec("lkjip_2024_kanigaran"))
+    spec["tables"] = [t for t in spec["tables"] if t["table_code"] in ("LKJIP-PK-ANGGARAN", "LKJIP-ANGGARAN")]
+    pk = spec["tables"][0]["rows"]
+    assert pk[1]["cells"][2] == "451.238.000"  # 7.01.05, l.513
+    pk[1]["cells"][2] = "451.328.000"
+    doc = build_document(spec, LAYOUTS["ruled"], tmp_path / "lkjip.pdf")
+    write_outputs([process_file(doc.path)], tmp_path / "clean")
+    o = load_outputs(tmp_path / "clean")
+    found = [f for f in audit(o["documents"], o["tables"], o["rows"], o["values"]) if f.check == "cross_table"]
+    # its only sub kegiatan in LKJIP-ANGGARAN, 7.01.05.2.01.0002, has 451.238.000 (l.875)
+    assert [(f.table_code, f.row_nos, f.actual, f.expected, f.difference, f.severity) for f in found] == [
+        ("LKJIP-PK-ANGGARAN / LKJIP-ANGGARAN", (2, 24), D("451328000"), D("451238000"), D("90000"), "error")]
+
+
+def test_documents_of_different_years_are_grouped_but_not_compared(tmp_path):
+    built = [build_document(load_spec(name), LAYOUTS["ruled"], tmp_path / f"{name}.pdf", tables=tables) for name, tables in (
+        ("renja_2022_kanigaran", ["T-C.33"]), ("renstra_2025_2026_kanigaran", ["T-C.27"]), ("lkjip_2024_kanigaran", ["LKJIP-ANGGARAN"]))]
+    write_outputs([process_file(b.path) for b in built], tmp_path / "clean")
+    o = load_outputs(tmp_path / "clean")
+    assert len(group_documents(o["documents"].to_pylist())) == 1
+    assert not [f for f in audit(o["documents"], o["tables"], o["rows"], o["values"]) if f.check == "cross_document"]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    (("Kota Padang Panjang", "Dinas Komunikasi Dan Informatika"), ("Kota Padang Panjang", "Dinas Komunikasi dan Informatika Jl. M.Yamin SH No"), True),
+    (("Kota Padang Panjang", "Badan Kepegawaian Dan Pengembangan SDM, Dan Hasil Evaluasi Pelaksanaan"),
+     ("Kota Padang Panjang Tahun", "Badan Kepegawaian Dan Pengembangan Sumber DAYA Manusia"), True),
+    (("Kabupaten Cianjur", "Dinas Kebersihan Dan Pertamanan"), (None, "Dinas Kebersihan Dan Pertamanan Rencana Strategis Dinas"), True),
+    (("Kota Padang Panjang", "Dinas Komunikasi Dan Informatika"), ("Kota Padang Panjang", "Dinas Kependudukan Dan Pencatatan Sipil"), False),
+    (("Kota Probolinggo", "Kecamatan Kanigaran"), ("Kota Probolinggo", "Kecamatan Kademangan"), False),
+    (("Kota Probolinggo", "Kecamatan Kanigaran"), ("Kota Padang Panjang", "Kecamatan Kanigaran"), False),
+])
+def test_documents_are_grouped_by_pemda_and_perangkat_daerah(a, b, same):
+    docs = [{"doc_id": str(i), "status": "ok", "doc_type": t, "pemda": p, "perangkat_daerah": n}
+            for i, ((p, n), t) in enumerate(((a, "renja"), (b, "renstra")))]
+    assert (len(group_documents(docs)) == 1) is same
+    assert group_key(None, None) is None
