@@ -331,7 +331,7 @@ def _money_finding(a: _Side, b: _Side, how, x, y, scale, note, diff, severity, y
     return Finding(
         doc_id=a.doc["doc_id"], other_doc_id=b.doc["doc_id"], check="cross_document", severity=severity,
         table_code=table_code, message=msg,
-        cells=(CellRef(a.item.table.table_id, r.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column, "checked")),
+        cells=(CellRef(a.item.table.table_id, r.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column)),
         row_nos=(r.row_no, b.row.row_no), pages=(r.page, b.row.page), item=item, column=column, tahun=year,
         expected=y, actual=x * scale, difference=diff,
     )
@@ -380,7 +380,7 @@ def _target_finding(a: _Side, b: _Side, year: int, table_code: str, how: str, re
     return Finding(
         doc_id=a.doc["doc_id"], other_doc_id=b.doc["doc_id"], check="cross_document", severity=severity,
         table_code=table_code, message=msg,
-        cells=(CellRef(a.item.table.table_id, a.row.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column, "checked")),
+        cells=(CellRef(a.item.table.table_id, a.row.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column)),
         row_nos=(a.row.row_no, b.row.row_no), pages=(a.row.page, b.row.page), item=a.row.item if a.row.level in RANK else None,
         column=f"{a.column} / {b.column}", tahun=year, expected=y, actual=x, difference=diff,
     )

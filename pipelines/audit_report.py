@@ -3,7 +3,8 @@
 A summary per document, then every finding with its numbers, the rows it rests on, and a cropped
 image of the page region (rendered from `documents.source_path` with pypdfium2, PNG embedded as
 base64) with the disagreeing cells outlined: red for the figure found wrong, amber for the figures
-it was compared with. It reads findings and the extract outputs; it computes no finding itself.
+it was compared with; a finding across documents (Renja against Renstra...) has a crop from each PDF.
+It reads findings and the extract outputs; it computes no finding itself.
 """
 
 from __future__ import annotations
@@ -251,55 +252,78 @@ class _Evidence:
 
 
 def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
-    doc = ctx.documents.get(finding["doc_id"], {})
-    path = doc.get("source_path")
-    if not path or not Path(path).exists():
-        msg = f"source PDF not found at {path}" if path else "no source PDF recorded for this document"
-        return [_Evidence(finding["pages"][0] if finding["pages"] else 0, _placeholder_png(msg), msg)]
+    """Crops of the pages the finding's cells are on; a finding across documents gets crops from both PDFs."""
     # rows.parquet carries no cell positions (bbox), so a cell is found again on its page by its printed text
     # (values.value_raw) among pdfplumber's words, next to its row's name; equal figures on one line are
     # told apart by their order from the left.
-    by_page: dict[int, list[_Mark]] = defaultdict(list)
-    missing: dict[int, list[str]] = defaultdict(list)
+    by_page: dict[tuple[str, int], list[_Mark]] = defaultdict(list)
+    missing: dict[tuple[str, int], list[str]] = defaultdict(list)
+    absent: list[_Evidence] = []
     for cell in finding["cells"]:
         row = ctx.rows.get((cell["table_id"], cell["row_no"]))
         if row is None:
             continue
+        doc_id = (ctx.tables.get(cell["table_id"]) or {}).get("doc_id") or finding["doc_id"]
+        path = ctx.documents.get(doc_id, {}).get("source_path")
         page = row["page"]
+        if not path or not Path(path).exists():
+            msg = f"source PDF not found at {path}" if path else "no source PDF recorded for this document"
+            if all(ev.caption != msg for ev in absent):
+                absent.append(_Evidence(page, _placeholder_png(msg), msg))
+            continue
         value = ctx.values.get((cell["table_id"], cell["row_no"], cell["column"]))
         raw = (value or {}).get("value_raw") or ""
         box = ctx.column_boxes(path, page, cell["table_id"], cell["column"]).get(cell["row_no"]) if raw.strip() else None
         label = f"row {cell['row_no']} {cell['column']} {raw!r}"
         if box is not None:
-            by_page[page].append(_Mark(box, cell["role"], label))
+            by_page[(path, page)].append(_Mark(box, cell["role"], label))
             continue
         anchor = _row_anchor(ctx.pages.words(path, page)[0], row.get("uraian_raw") or row.get("uraian") or "")
         if anchor is not None:
-            by_page[page].append(_Mark(anchor, "row", label))
+            by_page[(path, page)].append(_Mark(anchor, "row", label))
         if raw.strip():  # an empty cell has nothing to find: its row is marked
-            missing[page].append(label)
+            missing[(path, page)].append(label)
     out = []
-    pages = sorted(by_page, key=lambda p: (-sum(m.role == "checked" for m in by_page[p]), p))[:MAX_PAGES_PER_FINDING]
-    for page in sorted(pages):
+    # the pages with the most checked figures, but at least one page of each document the finding rests on
+    ranked = sorted(by_page, key=lambda k: (-sum(m.role == "checked" for m in by_page[k]), k[1]))
+    chosen: list[tuple[str, int]] = []
+    for key in ranked:
+        if key[0] not in {k[0] for k in chosen}:
+            chosen.append(key)
+    chosen += [k for k in ranked if k not in chosen][: max(0, MAX_PAGES_PER_FINDING - len(chosen))]
+    order = {d: i for i, d in enumerate(dict.fromkeys(_cell_paths(finding, ctx)))}
+    for path, page in sorted(chosen, key=lambda k: (order.get(k[0], 99), k[1])):
         _, size = ctx.pages.words(path, page)
-        png = _crop_png(ctx.pages.render(path, page), by_page[page], size)
-        n_checked = sum(m.role == "checked" for m in by_page[page])
-        n_part = sum(m.role == "part" for m in by_page[page])
-        n_rows = sum(m.role == "row" for m in by_page[page])
+        marks = by_page[(path, page)]
+        png = _crop_png(ctx.pages.render(path, page), marks, size)
+        n_checked = sum(m.role == "checked" for m in marks)
+        n_part = sum(m.role == "part" for m in marks)
+        n_rows = sum(m.role == "row" for m in marks)
         caption = f"{Path(path).name}, page {page}: {n_checked} checked figure(s) in red, {n_part} compared figure(s) in amber"
         if n_rows:
             caption += f", {n_rows} row(s) in blue"
-        if missing[page]:
-            caption += (f"; not located on the page (its row marked instead): {', '.join(missing[page][:3])}"
-                        + ("…" if len(missing[page]) > 3 else ""))
+        if missing[(path, page)]:
+            caption += (f"; not located on the page (its row marked instead): {', '.join(missing[(path, page)][:3])}"
+                        + ("…" if len(missing[(path, page)]) > 3 else ""))
         out.append(_Evidence(page, png, caption))
+    out += absent
     if not out:
+        path = ctx.documents.get(finding["doc_id"], {}).get("source_path")
         page = finding["pages"][0] if finding["pages"] else 1
+        if not path or not Path(path).exists():
+            msg = f"source PDF not found at {path}" if path else "no source PDF recorded for this document"
+            return [_Evidence(page, _placeholder_png(msg), msg)]
         _, size = ctx.pages.words(path, page)
         img = ctx.pages.render(path, page)
         png = _crop_png(img, [_Mark(_Box(0, 0, size[0], size[1]), "row", "page")], size)
         out.append(_Evidence(page, png, f"{Path(path).name}, page {page}: the cells could not be located on the page; the whole page is shown"))
     return out
+
+
+def _cell_paths(finding: dict, ctx: "_Context") -> list[str]:
+    """Source paths of the finding's cells, the document the finding is in first."""
+    docs = [finding["doc_id"]] + [(ctx.tables.get(c["table_id"]) or {}).get("doc_id") for c in finding["cells"]]
+    return [ctx.documents.get(d, {}).get("source_path") for d in docs if d]
 
 
 @dataclass
@@ -445,16 +469,20 @@ def _finding_article(f: dict, ctx: _Context, evidence: list[_Evidence]) -> str:
     numbers = (f'<table class="numbers"><tr><th>printed (actual)</th><th>expected</th><th>difference</th>'
                f'<th>column</th><th>tahun</th></tr><tr>{_number_cell("actual", f["actual"])}{_number_cell("expected", f["expected"])}'
                f'{_number_cell("difference", f["difference"])}<td>{_e(f["column"])}</td><td>{_e(f["tahun"])}</td></tr></table>')
+    other = f.get("other_doc_id")
     rows = []
     for cell in f["cells"][:25]:
         r = ctx.rows.get((cell["table_id"], cell["row_no"]), {})
         v = ctx.values.get((cell["table_id"], cell["row_no"], cell["column"]), {})
         t = ctx.tables.get(cell["table_id"], {})
-        rows.append(f'<tr class="role-{_e(cell["role"])}"><td>{_e(cell["role"])}</td><td>{_e(t.get("table_code"))}</td>'
+        doc = f'{_e(_doc_name(ctx, t.get("doc_id")))} ' if other and t.get("doc_id") else ""
+        rows.append(f'<tr class="role-{_e(cell["role"])}"><td>{_e(cell["role"])}</td><td>{doc}{_e(t.get("table_code"))}</td>'
                     f'<td>{_e(cell["row_no"])}</td><td>{_e(r.get("page"))}</td><td>{_e(r.get("level"))}</td>'
                     f'<td>{_e(r.get("kode") or r.get("nomenclature_code"))}</td><td>{_e((r.get("uraian") or "")[:120])}</td>'
                     f'<td>{_e(r.get("lokasi_unit"))}</td><td>{_e(cell["column"])}</td><td class="raw">{_e(v.get("value_raw"))}</td></tr>')
     more = f'<p class="more">and {len(f["cells"]) - 25} more cells</p>' if len(f["cells"]) > 25 else ""
+    across = (f'<p class="other-doc" data-other-doc-id="{_e(other)}">Compared with <a href="#doc-{_e(other)}">{_e(_doc_name(ctx, other))}</a> '
+              f'({_e(ctx.documents.get(other, {}).get("doc_type"))}, doc_id {_e(other)}); the rows below name their document.</p>') if other else ""
     figures = "".join(
         f'<figure><img class="evidence" alt="{_e(ev.caption)}" src="data:image/png;base64,{base64.b64encode(ev.png).decode()}">'
         f'<figcaption>{_e(ev.caption)}</figcaption></figure>' for ev in evidence)
@@ -462,7 +490,7 @@ def _finding_article(f: dict, ctx: _Context, evidence: list[_Evidence]) -> str:
             f'data-severity="{_e(f["severity"])}" data-check="{_e(f["check"])}">'
             f'<h3><span class="badge">{_e(f["severity"])}</span> {_e(f["check"])} · {_e(f["table_code"])} · page {_e(pages)} '
             f'<span class="fid">{_e(f["finding_id"])}</span></h3>'
-            f'<p class="message">{_e(f["message"])}</p>{numbers}'
+            f'<p class="message">{_e(f["message"])}</p>{across}{numbers}'
             f'<details open><summary>rows involved</summary><table class="rows"><tr><th>role</th><th>table</th><th>row</th>'
             f'<th>page</th><th>level</th><th>kode</th><th>uraian</th><th>lokasi</th><th>column</th><th>printed</th></tr>'
             f'{"".join(rows)}</table>{more}</details>{figures}</article>')
@@ -512,6 +540,6 @@ def _page(items: list[dict], body: str) -> str:
             f'<link rel="icon" href="data:,"><title>sakip audit: {len(items)} findings</title><style>{_CSS}</style></head><body>'
             f'<h1>Audit of the extracted tables</h1><p class="meta">{len(items)} findings, generated {stamp} by sakip audit. '
             f'Numbers are printed as the documents print them (1.069.713.200); the images are cut from the source PDFs, '
-            f'with the figure found wrong outlined in red and the figures it was compared with in amber.</p>'
+            f'with the figure found wrong outlined in red and the figures it was compared with in amber; a finding across documents shows a crop from each PDF.</p>'
             f'<nav class="filters">{filters} <span>showing <b id="shown-count">{len(items)}</b></span></nav>'
             f'{body}<script>{_JS}</script></body></html>')

@@ -22,11 +22,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from pipelines.audit import audit, load_outputs
+from click.testing import CliRunner
+
+from pipelines.audit import audit, format_amount, load_outputs
 from pipelines.audit_across import group_documents, group_key
+from pipelines.cli import main
 from pipelines.run import process_file
 from pipelines.writers import write_outputs
 from tests.fixtures.builder import LAYOUTS, build_document, load_spec
+from tests.test_audit import browser  # noqa: F401  (the headless chromium fixture)
 
 LKJIP_TABLES = ["LKJIP-PK", "LKJIP-PK-ANGGARAN", "LKJIP-CAPAIAN", "LKJIP-KINERJA-ANGGARAN", "LKJIP-ANGGARAN"]
 
@@ -76,7 +80,7 @@ def kanigaran(tmp_path_factory):
     findings = audit(o["documents"], o["tables"], o["rows"], o["values"])
     pages = {k: {(b.tables[i].table_code, n + 1): b.tables[i].row_pages[n][0] for i in range(len(b.tables))
                  for n in range(len(b.tables[i].rows))} for k, b in built.items()}
-    return docs, findings, pages
+    return docs, findings, pages, out / "clean"
 
 
 # (renja T-C.33 row, renstra T-C.27 row, renja pagu 2025, renstra pagu_1 2025, difference): seed l.1053-1070 / l.1092-1125
@@ -118,7 +122,7 @@ def _cross(findings, doc_id, other):
 
 
 def test_renja_pagu_against_the_renstra_pagu_of_the_plan_year(kanigaran):
-    docs, findings, pages = kanigaran
+    docs, findings, pages, _ = kanigaran
     got = {(f.row_nos, f.actual, f.expected, f.difference, f.severity, f.pages)
            for f in _cross(findings, docs["renja"]["doc_id"], docs["renstra"]["doc_id"]) if f.column == "pagu_indikatif / pagu_1"}
     want = {((a, b), x, y, d, "error", (pages["renja"][("T-C.33", a)], pages["renstra"][("T-C.27", b)]))
@@ -131,7 +135,7 @@ def test_renja_pagu_against_the_renstra_pagu_of_the_plan_year(kanigaran):
 
 
 def test_renja_target_against_the_renstra_target_where_the_indicator_is_the_same(kanigaran):
-    docs, findings, pages = kanigaran
+    docs, findings, pages, _ = kanigaran
     targets = [f for f in _cross(findings, docs["renja"]["doc_id"], docs["renstra"]["doc_id"]) if f.column == "target / target_1"]
     # Indeks Kepuasan Masyarakat: 83,5 in the Renja (l.1053), 84,25 for 2025 in the Renstra (l.1092)
     assert [(f.row_nos, f.actual, f.expected, f.difference, f.severity) for f in targets] == [
@@ -143,7 +147,7 @@ def test_renja_target_against_the_renstra_target_where_the_indicator_is_the_same
 
 
 def test_lkjip_anggaran_against_the_renja_pagu(kanigaran):
-    docs, findings, pages = kanigaran
+    docs, findings, pages, _ = kanigaran
     got = {(f.table_code, f.row_nos, f.actual, f.expected, f.difference, f.severity, f.pages)
            for f in _cross(findings, docs["lkjip"]["doc_id"], docs["renja"]["doc_id"]) if f.column == "anggaran / pagu_indikatif"}
     want = {(f"{code} / T-C.33", (a, b), x, y, d, "warning", (pages["lkjip"][(code, a)], pages["renja"][("T-C.33", b)]))
@@ -156,7 +160,7 @@ def test_lkjip_anggaran_against_the_renja_pagu(kanigaran):
 
 
 def test_lkjip_target_against_the_renja_target_with_the_realisasi_measured_against_it(kanigaran):
-    docs, findings, pages = kanigaran
+    docs, findings, pages, _ = kanigaran
     targets = [f for f in _cross(findings, docs["lkjip"]["doc_id"], docs["renja"]["doc_id"]) if f.column == "target / target"]
     # LKJIP-CAPAIAN IKM target 84,5, realisasi 80,25, capaian 94,97 (l.555) against the Renja's 83,5 (l.1053):
     # 80,25 / 83,5 = 96,107...%; the same indicator in LKJIP-PK and LKJIP-KINERJA-ANGGARAN is not reported again.
@@ -166,7 +170,7 @@ def test_lkjip_target_against_the_renja_target_with_the_realisasi_measured_again
 
 
 def test_every_cross_document_finding_is_listed_above(kanigaran):
-    docs, findings, _ = kanigaran
+    docs, findings, _, _ = kanigaran
     cross = [f for f in findings if f.check == "cross_document"]
     assert len(cross) == len(RENJA_RENSTRA_PAGU) + 1 + len(LKJIP_RENJA_ANGGARAN) + 1
     # the Renstra is checked against, never the document a finding is in
@@ -177,7 +181,7 @@ def test_every_cross_document_finding_is_listed_above(kanigaran):
 def test_the_lkjip_realisation_table_agrees_with_its_perjanjian_kinerja(kanigaran):
     # LKJIP-PK-ANGGARAN (l.512-515) against LKJIP-ANGGARAN summed per program (l.852-890): X.XX.01 9.869.874.278,
     # 7.01.05 451.238.000, 7.01.02 2.417.627.500, 7.01.03 2.221.176.104 on both sides: no finding
-    docs, findings, _ = kanigaran
+    docs, findings, _, _ = kanigaran
     assert not [f for f in findings if f.doc_id == docs["lkjip"]["doc_id"] and f.check == "cross_table"]
 
 
@@ -219,3 +223,29 @@ def test_documents_are_grouped_by_pemda_and_perangkat_daerah(a, b, same):
             for i, ((p, n), t) in enumerate(((a, "renja"), (b, "renstra")))]
     assert (len(group_documents(docs)) == 1) is same
     assert group_key(None, None) is None
+
+
+def test_the_report_shows_a_finding_across_documents_on_both_pdfs(kanigaran, tmp_path, browser):  # noqa: F811
+    docs, findings, _, folder = kanigaran
+    res = CliRunner().invoke(main, ["audit", str(folder), "--out", str(tmp_path), "--report", str(tmp_path / "audit.html")])
+    assert res.exit_code == 0, res.output
+    browser.get((tmp_path / "audit.html").as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    shown = browser.execute_script("""
+        return Array.from(document.querySelectorAll('article.finding[data-check=cross_document]')).map(a => ({
+            other: a.querySelector('.other-doc').dataset.otherDocId,
+            images: Array.from(a.querySelectorAll('figure')).map(f => [f.querySelector('img').naturalWidth, f.querySelector('figcaption').textContent]),
+            actual: a.querySelector('td.actual').textContent, expected: a.querySelector('td.expected').textContent,
+        }));""")
+    cross = [f for f in findings if f.check == "cross_document"]
+    assert len(shown) == len(cross) == 27
+    names = {d["doc_id"]: d["source_path"].rsplit("/", 1)[1] for d in docs.values()}
+    by_other = {f.other_doc_id for f in cross}
+    for a in shown:
+        assert a["other"] in by_other
+        pdfs = [caption.split(",")[0] for width, caption in a["images"] if width > 100]
+        # one crop from the document the finding is in, one from the document it was compared with
+        assert len(pdfs) == 2 and pdfs[1] == names[a["other"]] and pdfs[0] != pdfs[1], a
+    f = next(f for f in cross if f.row_nos == (15, 43))
+    a = next(a for a in shown if a["actual"] == format_amount(f.actual) and a["expected"] == format_amount(f.expected))
+    assert [c.split(",")[0] for _, c in a["images"]] == ["renja-2025-kanigaran.pdf", "renstra-2025-2026-kanigaran.pdf"]
