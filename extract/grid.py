@@ -209,19 +209,23 @@ def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Lin
     if numbers is None:
         return bounds
     out = list(bounds)
-    toks = _number_tokens(numbers)
+    spans = _number_tokens(numbers)
+    toks = [(a + b) / 2 for a, b in spans]
     words = [w for l in data or [] for w in l.words]
     for i in range(len(bounds) - 1):
         left, right = bounds[i], bounds[i + 1]
         inside = [c for c in toks if left <= c < right]
         if len(inside) == 1 and words:
             c = inside[0]
+            n0, n1 = spans[toks.index(c)]
             mine = [w for w in words if left <= w.xc < right]
             if mine:
+                # the whole number, not only its centre, must stand clear: a wide '11=(10/4)' centred over
+                # a narrow column of right-aligned values overlaps them and is no empty column of its own
                 d0, d1 = min(w.x0 for w in mine), max(w.x1 for w in mine)
-                if c < d0 - 3:
+                if n1 < d0 - 1 and c < d0 - 3:
                     out.append(min(2 * c - left, d0 - 1) if 2 * c - left > c else (c + d0) / 2)
-                elif c > d1 + 3:
+                elif n0 > d1 + 1 and c > d1 + 3:
                     out.append(max(2 * c - right, d1 + 1) if 2 * c - right < c else (c + d1) / 2)
             continue
         if len(inside) < 2:
@@ -242,17 +246,25 @@ def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Lin
     return sorted(out)
 
 
-def _number_tokens(line: Line) -> list[float]:
-    """Centres of the printed column numbers; '8 = (7/6)' printed as several words is one number."""
-    centres, group = [], []
+def number_tokens(line: Line) -> list[tuple[str, float, float]]:
+    """The printed column numbers with their x extents; '8 = (7/6)' printed as several words is one number."""
+    tokens, group = [], []
+
+    def close():
+        tokens.append(("".join(w.text for w in group), group[0].x0, group[-1].x1))
+
     for w in line.words:
         if group and (re.match(r"^\(?\d", w.text) and not group[-1].text.endswith(("=", "+", "/", "(")) and w.x0 - group[-1].x1 > 2.5):
-            centres.append((group[0].x0 + group[-1].x1) / 2)
+            close()
             group = []
         group.append(w)
     if group:
-        centres.append((group[0].x0 + group[-1].x1) / 2)
-    return centres
+        close()
+    return tokens
+
+
+def _number_tokens(line: Line) -> list[tuple[float, float]]:
+    return [(a, b) for _, a, b in number_tokens(line)]
 
 
 def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None,

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from . import grid
 from .grid import Band
 from .layout import CAPTION, Block
-from .model import Cell, GridRow, HeaderCell, Line, LogicalTable
+from .model import Cell, GridRow, HeaderCell, Line, LogicalTable, Word
 
 HEADER_WORDS = re.compile(
     r"\b(kode|no\.?|nomor|urusan|bidang|program|kegiatan|indikator|kinerja|target|realisasi|capaian|lokasi|pagu|"
@@ -28,7 +28,10 @@ HEADER_WORDS = re.compile(
 # a header row of years under 'Anggaran pada Tahun ke-' (2019 | 2020 | ...) or 'Tahun ke-1 ... ke-5'
 YEAR_CELL = re.compile(r"(tahun\s*)?(ke\s*-?\s*)?\(?(19|20)\d\d\)?|(tahun\s*)?ke\s*-?\s*\d", re.I)
 NUMBER_INTRO = re.compile(r"\b(no\.?|nomor|jo|tahun)$", re.I)  # words a number continues: 'PP No.' / '45'
-CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
+CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|kepada|terhadap|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|"
+                           r"antar|melalui|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
+# '(sub unit Kebonsari Wetan)', '(Bimtek, ...)': a parenthesis never begins a name, it finishes one
+OPENS_REMAINDER = re.compile(r"^\(\s*[A-Za-z]")
 
 
 def _norm(s: str) -> str:
@@ -264,9 +267,8 @@ def blocks_header_cells(blocks: list[Block], bounds: list[float]) -> tuple[list[
     text_lines = head
     if grid.is_column_number_line(head[-1]):
         text_lines = head[:-1]
-        for w in head[-1].words:
-            col = grid.col_of(w.xc, bounds)
-            numbers[col] += w.text
+        for text, a, b in grid.number_tokens(head[-1]):
+            numbers[grid.col_of((a + b) / 2, bounds)] += text
     boxes = grid.header_cells(text_lines, bounds)
     tops = sorted({round(t) for _, _, _, t, _ in boxes})
     header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top, _ in boxes]
@@ -380,6 +382,8 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
             and prev.cells[name_col].text and not grid.DATA_TOKEN.match(cells[filled[0]].text)):
         # the rest of one text cell (an indicator) with no name of its own: a new row always has a name
         return True
+    if filled == [name_col] and _wrapped_off(cells[name_col], prev, name_col):
+        return True
     prev_filled = {i for i, c in enumerate(prev.cells) if c.text}
     # a number that starts a cell is a value, unless it continues words ('... jo PP No.' / '45 Tahun 1990')
     numeric = [i for i in filled if grid.DATA_TOKEN.match(cells[i].text.split()[0])
@@ -392,13 +396,36 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     if numeric:
         return False
     first_text = cells[filled[0]].text
-    if first_text[:1].islower() or first_text[:1] in ")],.;:":
+    if first_text[:1].islower() or first_text[:1] in ")],.;:" or OPENS_REMAINDER.match(first_text):
         return True
     prev_texts = [prev.cells[i].text for i in filled
                   if not cells[i].text[:1].isdigit() or NUMBER_INTRO.search(prev.cells[i].text)]
     if any(t and (CONNECTOR_END.search(t) or t.count("(") > t.count(")")) for t in prev_texts):
         return True
     return False
+
+
+def _wrapped_off(cell: Cell, prev: GridRow, col: int) -> bool:
+    """A word or two alone in the name column is the last line of the name above when that name wrapped
+    (two lines or more), its last line is the lowest line of its row (the page cut the row there), and
+    that line had no room for the word: a label row ('Kewilayahan') after a short last line is no split."""
+    above = prev.cells[col]
+    if not cell.words or len(cell.words) > 3 or cell.text.isupper() or len(above.words) < 2:
+        return False
+    lines: dict[int, list[Word]] = {}
+    for w in above.words:
+        lines.setdefault(round(w.top), []).append(w)
+    if len(lines) < 2:
+        return False
+    last = lines[max(lines)]
+    lowest = max(w.bottom for c in prev.cells for w in c.words)
+    if max(w.bottom for w in last) < lowest - 1:
+        return False
+    right = max(w.x1 for w in above.words)
+    first = cell.words[0]
+    room = right - max(w.x1 for w in last)
+    space = 0.25 * (first.size or (first.bottom - first.top))
+    return room < space + (first.x1 - first.x0)
 
 
 def _continues_text(cells: list[Cell], prev: GridRow, filled: list[int]) -> bool:
@@ -409,6 +436,8 @@ def _continues_text(cells: list[Cell], prev: GridRow, filled: list[int]) -> bool
         if text[:1].isdigit() and not NUMBER_INTRO.search(above):
             continue  # a value ('2 unit') under a value says nothing about a split
         if text[:1].islower() or CONNECTOR_END.search(above) or above.count("(") > above.count(")"):
+            return True
+        if OPENS_REMAINDER.match(text) and above:
             return True
         if above.isupper() and text.isupper() and len(above.split()) <= 3:
             return True

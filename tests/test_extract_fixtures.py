@@ -19,7 +19,10 @@ from pipelines.run import process_file
 from tests.fixtures.builder import LAYOUTS, build_document, load_spec
 
 MAX_ROWS = 40
-EXACT_LAYOUTS = ["ruled", "no_repeat", "no_colnums", "split_rows", "f4_section", "rotated"]
+# Without vertical rules a column shows only through its values: T-C.29's realisasi columns are empty
+# until row 59 and its 2021 target until row 166, so these two layouts are built with every row.
+WHOLE_TABLES = {"hrules", "unruled"}
+EXACT_LAYOUTS = ["ruled", "hrules", "unruled", "no_repeat", "no_colnums", "split_rows", "f4_section", "rotated"]
 
 
 def _squash(cell: str) -> str:
@@ -31,8 +34,8 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("fixtures")
     spec = load_spec()
     docs = {}
-    for name in EXACT_LAYOUTS + ["hrules", "unruled"]:
-        doc = build_document(spec, LAYOUTS[name], out / f"{name}.pdf", max_rows=MAX_ROWS)
+    for name in EXACT_LAYOUTS:
+        doc = build_document(spec, LAYOUTS[name], out / f"{name}.pdf", max_rows=None if name in WHOLE_TABLES else MAX_ROWS)
         docs[name] = (doc, process_file(doc.path))
     return docs
 
@@ -127,20 +130,12 @@ def test_document_metadata(built):
 
 @pytest.mark.parametrize("layout", ["hrules", "unruled"])
 @pytest.mark.parametrize("code", ["T-C.29", "T-C.31", "T-C.33"])
-def test_tables_without_vertical_rules_come_back_cell_for_cell(built, layout, code):
-    """Without vertical rules every printed (non-empty) cell comes back in order, and numbers parse exactly.
-    A column that is empty on every row leaves no trace in white space, so empty cells are not compared."""
-    doc, result = built[layout]
-    truth = next(t for t in doc.tables if t.table_code == code)
-    tables, rows = _extracted(result, code)
-    assert len(tables) == 1
-    assert (tables[0]["page_start"], tables[0]["page_end"]) == (truth.page_start, truth.page_end)
-    filled = lambda cells: [_squash(c) for c in cells if _squash(c)]
-    assert [filled(r["cells"]) for r in rows] == [filled(row) for row in truth.rows]
-    values = [v for v in result.values if v["table_id"] == tables[0]["table_id"] and v["value"] is not None]
-    printed = {(row_no, _squash(c)) for row_no, row in enumerate(truth.rows, start=1) for c in row}
-    assert values and all((v["row_no"], _squash(v["value_raw"])) in printed for v in values)
-    assert all(v["value"] == parse_number(v["value_raw"]).value for v in values)
+def test_without_vertical_rules_the_columns_are_named_as_when_ruled(built, layout, code):
+    """White-space columns must find the empty sub-columns too (satuan nobody filled), and the printed
+    column numbers ('8 = (7/6)' as three words, a wide '11=(10/4)' over a narrow column) name them."""
+    ruled = next(t for t in built["ruled"][1].tables if t["table_code"] == code)
+    other = next(t for t in built[layout][1].tables if t["table_code"] == code)
+    assert other["columns"] == ruled["columns"]
 
 
 def test_hrules_t_c_33_has_every_canonical_column(built):
