@@ -20,6 +20,7 @@ The matcher never changes the reference; it does not know about documents or Par
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
@@ -28,9 +29,10 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from normalize.codes import PERMENDAGRI_13_2006, code_scheme
 from nomenclature._codes import generic_form, kegiatan_digit, normalize_code, with_kegiatan_digit
 from nomenclature.names import Variant, Vocabulary, comparable, location_variants
-from nomenclature.reference import ITEM_LEVELS, Reference
+from nomenclature.reference import ITEM_LEVELS, Reference, load_legacy
 
 MATCH_COLUMNS = (
     "nomenclature_code",
@@ -113,6 +115,14 @@ class _PemdaList:
             self.exact.setdefault(c, []).append(i)
         general = _GENERAL_DIGITS[pemda]
         self.special = np.array([(kegiatan_digit(c) or general) not in ("1", "2") for c in self.codes])
+        # Word prefixes (3 words or more, 40 % of the name or more) of every official name: a
+        # printed name cut at a line or cell break (`Administrasi Barang Milik Daerah` for
+        # `... pada Perangkat Daerah`) is found when it begins exactly one official name.
+        self.prefixes: dict[str, list[int]] = {}
+        for i, c in enumerate(self.cmp):
+            words = c.split()
+            for k in range(max(3, -(-len(words) * 2 // 5)), len(words)):
+                self.prefixes.setdefault(" ".join(words[:k]), []).append(i)
 
 
 @dataclass
@@ -126,17 +136,36 @@ class _Row:
 
 
 class Matcher:
-    def __init__(self, reference: Reference, settings: MatchSettings | None = None, pemda: str | None = None):
+    """`legacy`: names of the Permendagri 13/2006 nomenclature (default: our short list,
+    `load_legacy()`; None: no check). A row whose name is closer to a legacy name than to any
+    current one, or that prints a 13/2006 code, comes out `unmatched` with the reason."""
+
+    def __init__(self, reference: Reference, settings: MatchSettings | None = None, pemda: str | None = None,
+                 legacy: pd.DataFrame | None | str = "builtin"):
         self.reference = reference
         self.settings = settings or MatchSettings()
         items = reference.items()
         self.vocab = Vocabulary(comparable(n) for n in items["name"])
+        legacy = load_legacy() if isinstance(legacy, str) else legacy
+        self.legacy = legacy.reset_index(drop=True) if legacy is not None else legacy
+        if self.legacy is not None:
+            self.legacy_cmp = [comparable(n) for n in self.legacy["name"]]
+            lv = self.legacy["level"].to_numpy()
+            # 13/2006 had programs and kegiatan only: a sub kegiatan row is never a legacy name.
+            self.legacy_cols = {"program": np.flatnonzero(lv == "program"), "kegiatan": np.flatnonzero(lv == "kegiatan"),
+                                "sub_kegiatan": np.array([], dtype=int), None: np.arange(len(lv))}
         self.lists = {p: _PemdaList(items[items["pemda"] == p], p, self.vocab) for p in sorted(items["pemda"].unique())}
         if pemda is not None and pemda not in self.lists:
             raise ValueError(f"pemda {pemda!r} is not in reference {reference.version} (has {sorted(self.lists)})")
         self.pemda = pemda
 
     # --- public API --------------------------------------------------------------------------
+
+    def with_settings(self, settings: MatchSettings) -> "Matcher":
+        """The same matcher (reference, indexes, pemda) with other settings: cheap, for calibration."""
+        other = copy.copy(self)
+        other.settings = settings
+        return other
 
     def match(self, name: str, level: str | None = None, code: str | None = None, parent_code: str | None = None) -> Match:
         return self.match_many([name], [level], [code], [parent_code])[0]
@@ -147,7 +176,11 @@ class Matcher:
         levels: Sequence[str | None] | None = None,
         codes: Sequence[str | None] | None = None,
         parent_codes: Sequence[str | None] | None = None,
+        groups: Sequence | None = None,
     ) -> list[Match]:
+        """Match many rows of one document at once. `groups` (e.g. the table of each row) says
+        which rows share an era: a name that is both a 13/2006 and a current name follows the
+        other rows of its group (default: the whole batch is one group)."""
         n = len(names)
         levels = _column(levels, n, "levels")
         codes = _column(codes, n, "codes")
@@ -167,7 +200,9 @@ class Matcher:
         for i, r in enumerate(rows):
             by_name = self._by_name(pl, r, scores[i]) if r.name else None
             out.append(self._decide(pl, r, raw_codes[i], by_name))
-        return out
+        if self.legacy is not None:
+            out = self._set_aside_legacy(rows, raw_codes, out, _column(groups, n, "groups") if groups is not None else [0] * n)
+        return self._prefer_the_documents_bidang(pl, rows, out)
 
     def candidates(self, name: str, level: str | None = None, n: int = 5) -> list[Candidate]:
         """The best `n` entries for a name regardless of thresholds (for `sakip match`)."""
@@ -186,6 +221,115 @@ class Matcher:
         return sorted(best.values(), key=lambda c: -c.score)[:n]
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _legacy_best(self, rows: list[_Row]) -> list[tuple[float, int]]:
+        """Per row: the best score against the legacy names its level allows, and which one."""
+        queries = sorted({q for r in rows for q in r.queries if q})
+        if not queries:
+            return [(0.0, -1)] * len(rows)
+        matrix = process.cdist(queries, self.legacy_cmp, scorer=self.settings.scorer, dtype=np.float32, workers=-1)
+        pos = {q: k for k, q in enumerate(queries)}
+        out = []
+        for r in rows:
+            allowed = self.legacy_cols[r.level]
+            best = (0.0, -1)
+            for q in r.queries:
+                if q and len(allowed):
+                    row = matrix[pos[q]][allowed]
+                    j = int(row.argmax())
+                    if float(row[j]) > best[0]:
+                        best = (float(row[j]), int(allowed[j]))
+            out.append(best)
+        return out
+
+    def _set_aside_legacy(self, rows: list[_Row], raw_codes: list[str], out: list[Match], groups: list) -> list[Match]:
+        """Permendagri 13/2006 rows come out unmatched: a printed 13/2006 code; a name closer to a
+        legacy name than to any current one; a name that is both (`Penyediaan Jasa Surat
+        Menyurat`) when the other rows of its group are legacy; any row without a current code in
+        a group that prints 13/2006 codes and no current one."""
+        s = self.settings
+        best = self._legacy_best(rows)
+        kind = []  # per row: 'code' (current code used), 'legacy_code', 'legacy', 'tie', 'current', None
+        for r, raw, m, (ls, _) in zip(rows, raw_codes, out, best):
+            if m.match_method == "code":
+                kind.append("code")
+            elif raw and code_scheme(raw) == PERMENDAGRI_13_2006:
+                kind.append("legacy_code")
+            elif ls >= s.threshold and ls > m.match_score + s.margin:
+                kind.append("legacy")
+            elif ls >= s.threshold and ls >= m.match_score - s.margin:
+                kind.append("tie")
+            elif m.match_status == "matched":
+                kind.append("current")
+            else:
+                kind.append(None)
+        votes: dict = {}
+        for g, k in zip(groups, kind):
+            v = votes.setdefault(g, Counter())
+            v[k] += 1
+        result = []
+        for m, r, raw, k, g, (ls, li) in zip(out, rows, raw_codes, kind, groups, best):
+            v = votes[g]
+            legacy_era = v["legacy_code"] + v["legacy"] > v["code"] + v["current"]
+            only_old_codes = v["legacy_code"] > 0 and v["code"] == 0
+            if k == "legacy_code":
+                reason = f"printed code {raw!r} is a Permendagri 13/2006 code"
+            elif k == "legacy":
+                reason = f"a Permendagri 13/2006 name: {self._legacy_label(li)} (score {ls:.1f})"
+            elif k == "tie" and legacy_era:
+                reason = (f"also a Permendagri 13/2006 name ({self._legacy_label(li)}), and the rows around it "
+                          f"follow 13/2006")
+            elif k != "code" and only_old_codes and m.match_status != "unmatched":
+                reason = "the rows around it print Permendagri 13/2006 codes, none of the current nomenclature"
+            else:
+                result.append(m)
+                continue
+            result.append(Match(None, None, m.nomenclature_version, m.match_score, None, "unmatched", m.lokasi_unit,
+                                None, reason, m.candidates))
+        return result
+
+    def _legacy_label(self, i: int) -> str:
+        return f"{self.legacy['code'].iloc[i]} {self.legacy['name'].iloc[i]!r}"
+
+    def _prefer_the_documents_bidang(self, pl: _PemdaList, rows: list[_Row], out: list[Match]) -> list[Match]:
+        """An official name shared by codes of several bidang (`Pembentukan dan Penumbuhan Karakter
+        Keluarga...`: 7.01.03.2.06.0001 and 8.01.02.2.01.0006) goes to the bidang the document
+        itself uses most (its printed codes and clear matches), when exactly one candidate is there."""
+        votes = Counter()
+        for r, m in zip(rows, out):
+            for c in (r.code, m.nomenclature_code if m.match_status == "matched" else None):
+                if c and not c.startswith("X") and c.count(".") >= 1:
+                    votes[".".join(c.split(".")[:2])] += 1
+        if not votes:
+            return out
+        total = sum(votes.values())
+        ranked = votes.most_common(2)
+        # A document mostly of one bidang (a Kecamatan's 7.01): a name matched alone into another
+        # bidang (`Penatausahaan Barang Milik Daerah`, 5.02, cut from the supporting program's
+        # `... pada SKPD`) is more likely a cut or a local name than that bidang's entry.
+        dominant = total >= 10 and ranked[0][1] >= 0.6 * total
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return out
+        bidang = ranked[0][0]
+        result = []
+        for m in out:
+            code = m.nomenclature_code
+            if (dominant and m.match_status == "matched" and m.match_method in ("exact", "fuzzy") and code
+                    and not code.startswith("X") and votes[".".join(code.split(".")[:2])] < 0.1 * total):
+                m = replace(m, match_status="ambiguous", reason=(
+                    f"bidang {'.'.join(code.split('.')[:2])} is foreign to the document (mostly {bidang})"))
+            if (m.match_status == "ambiguous" and m.match_method in ("exact", "fuzzy") and m.candidates
+                    and "but the name matches" not in (m.reason or "")):  # a code/name conflict stays ambiguous
+                top = m.candidates[0].score
+                close = [c for c in m.candidates if c.score >= top - self.settings.margin]
+                here = [c for c in close if c.code.startswith(bidang + ".")]
+                if len(here) == 1 and len(close) > 1:
+                    c = here[0]
+                    m = replace(m, nomenclature_code=c.code, nomenclature_name=c.name, match_score=c.score,
+                                match_status="matched", level=c.level,
+                                reason=f"{m.reason}; {c.code} taken: the document's bidang is {bidang}")
+            result.append(m)
+        return result
 
     def _pemda_for(self, rows: list[_Row]) -> str:
         if self.pemda:
@@ -295,12 +439,39 @@ class Matcher:
                                 round(float(top_scores[j]), 1)) for j in keep[: s.top_n])
         b = cands[0]
         if b.score < s.threshold:
+            cut = self._cut_name(pl, query, in_subset, version, variant)
+            if cut is not None:
+                return replace(cut, candidates=(cut.candidates + tuple(c for c in cands if c.code != cut.nomenclature_code))[: s.top_n])
             return Match(None, None, version, b.score, None, "unmatched", variant.lokasi_unit, None,
                          f"best candidate {b.code} scores {b.score:g} < {s.threshold:g}", cands)
         if len(cands) > 1 and cands[1].score >= b.score - s.margin:
             return Match(b.code, b.name, version, b.score, "fuzzy", "ambiguous", variant.lokasi_unit, b.level,
                          f"{cands[1].code} scores {cands[1].score:g}, within {s.margin:g} of {b.code}", cands)
         return Match(b.code, b.name, version, b.score, "fuzzy", "matched", variant.lokasi_unit, b.level, None, cands)
+
+    def _cut_name(self, pl: _PemdaList, query: str, in_subset: set, version: str, variant: Variant) -> Match | None:
+        """The one official name (of the allowed entries) that `query` is the beginning of; else
+        the longest official name (5 words or more, half the printed words or more) that `query`
+        begins with: a name followed by the text of the next cell (`... Kendaraan Dinas Jabatan
+        Tersedianya Jasa Pemeliharaan ...`)."""
+        found = [c for c in pl.prefixes.get(query, ()) if c in in_subset]
+        how = "the printed name is the beginning of the official name (cut)"
+        if not found:
+            words = query.split()
+            for k in range(len(words) - 1, max(4, (len(words) + 1) // 2 - 1), -1):
+                found = [c for c in pl.exact.get(" ".join(words[:k]), ()) if c in in_subset]
+                if found:
+                    how = "the printed name begins with the official name (text of another cell after it)"
+                    break
+        general = [c for c in found if not pl.special[c]]
+        found = general or found
+        if len({pl.cmp[c] for c in found}) != 1 or len(found) != 1:
+            return None
+        c = found[0]
+        score = round(float(self.settings.scorer(query, pl.cmp[c])), 1)
+        cand = Candidate(pl.codes[c], pl.names[c], pl.levels[c], score)
+        return Match(cand.code, cand.name, version, score, "fuzzy", "matched", variant.lokasi_unit, cand.level,
+                     how, (cand,))
 
     def _decide(self, pl: _PemdaList, r: _Row, raw_code: str, by_name: Match | None) -> Match:
         version = self.reference.version
@@ -321,7 +492,11 @@ class Matcher:
         agreement = max(fuzz.token_set_ratio(q, pl.cmp[found]) for q in r.queries)
         same = by_name.nomenclature_code == entry.code
         code_score = max(float(self.settings.scorer(q, pl.cmp[found])) for q in r.queries)
-        name_elsewhere = (not same and by_name.match_status == "matched"
+        # A printed name whose words all belong to the code's official name (a cut name,
+        # `Penatausahaan Barang Milik Daerah` for `... pada SKPD`) agrees with the code, even
+        # when it is, word for word, another entry's name.
+        cut = any(set(q.split()) <= set(pl.cmp[found].split()) and len(q.split()) >= 3 for q in r.queries)
+        name_elsewhere = (not same and not cut and by_name.match_status == "matched"
                           and code_score < by_name.match_score - self.settings.margin)
         if same or (agreement >= self.settings.code_agreement and not name_elsewhere):
             score = round(max(agreement, by_name.match_score if same else 0.0), 1)

@@ -6,6 +6,7 @@ punctuation, spacing, camelCase gluing (`danKomunikasi`), official spelling vari
 `SKPD`/`Perangkat Daerah`) and a leading `Program`/`Kegiatan`/`Sub Kegiatan` word do not count.
 `location_variants(name)` splits a location suffix (`(sub unit Kelurahan Curahgrinting)`,
 `Kelurahan Kebonsari Kulon`, `(KECAMATAN WONOASIH)`) into `lokasi_unit`.
+`split_code` takes a code printed at the start of a name cell (`Sub Kegiatan 1.03.02.2.01.65 ...`).
 `Vocabulary.repair` rejoins words split by the PDF (`PENYELENGGARAA N`) and splits glued ones
 (`PerundangUndangan` after lower-casing) using the words of the reference list.
 
@@ -49,6 +50,25 @@ _PAREN_ANY = re.compile(r"\(\s*(?P<loc>[^()]+)\)\s*['\u2019]?\s*$")
 # `Desa Adat`, `Kelurahan Asal`, `Tingkat Kecamatan`...). Every such word gives one reading.
 _LOCATION_WORD = re.compile(r"\b(?:kelurahan|kecamatan|desa|kel\.)\s+", re.IGNORECASE)
 _NOT_A_PLACE = re.compile(r"^(?:dan|di|yang|atau|serta|dalam|tingkat|kelurahan|kecamatan)\b", re.IGNORECASE)
+
+
+# `Sub Kegiatan 1.03.02.2.01.65 Operasi dan Pemeliharaan Sungai`: a code printed inside the name cell.
+_CODE_IN_NAME = re.compile(
+    r"^\s*(?:(?:sub\s*kegiatan|kegiatan|program)\s*:?\s+)?"
+    r"(?P<code>[1-9X][ .]?(?:\d\d|XX)[ .]\d\d(?:[ .][1-8][ .]\d\d(?:[ .]\d\d(?:\s?\d\d)?)?)?)\.?\s+"
+    r"(?P<name>[A-Za-z(].+)$",
+    re.IGNORECASE,
+)
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """A code printed at the start of a name cell, and the name after it:
+    `Kegiatan 1.03.01.2.01 Perencanaan, ...` -> (`1.03.01.2.01`, `Perencanaan, ...`).
+    (None, text) when the cell does not start with a code of the current shape."""
+    m = _CODE_IN_NAME.match(text or "")
+    if not m:
+        return None, text
+    return m.group("code"), m.group("name").strip()
 
 
 def clean_text(name: str) -> str:

@@ -88,6 +88,16 @@ def load_builtin() -> Reference:
     return Reference(BUILTIN_VERSION, table, builtin=True)
 
 
+def load_legacy() -> pd.DataFrame:
+    """Our short list of Permendagri 13/2006 names (`data/legacy_13_2006.csv`): the programs 01-06
+    and their kegiatan that every SKPD carried before 2021 (`Program Pelayanan Administrasi
+    Perkantoran`, `Penyediaan Jasa Administrasi Keuangan`...). Columns code, level, name. The
+    matcher uses it to recognise old names, never as a target: a legacy name is `unmatched`."""
+    with resources.files("nomenclature").joinpath("data/legacy_13_2006.csv").open("r", encoding="utf-8") as f:
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return table[["code", "level", "name"]]
+
+
 # --- reading and validating a list -------------------------------------------------------------
 
 def read_reference_file(path: str | Path, pemda: str = "kabkota") -> pd.DataFrame:

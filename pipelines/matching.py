@@ -1,16 +1,21 @@
 """Join extracted rows to the nomenclature: the match columns of rows.parquet and the level they settle.
 
 Rows of level program, kegiatan, sub_kegiatan or unknown with a name are matched (their printed
-code first, then the name) in one `match_many` call per document. A row whose level the
-document did not show (`unknown`) takes the level of its entry when the match is `matched`, and
-says so in its flags (`level_from_nomenclature`).
+code first, then the name) in one `match_many` call per document, grouped by table (a name that
+is both a Permendagri 13/2006 and a current name follows the other rows of its table). A code
+printed at the start of the name cell (`Sub Kegiatan 1.03.02.2.01.65 Operasi ...`, often a
+`label` row) is used as the printed code, and the rest as the name. A row whose level the
+document did not show (`unknown`, or `label` with such a code) takes the level of its entry
+when the match is `matched`, and says so in its flags (`level_from_nomenclature`).
 """
 
 from __future__ import annotations
 
 import functools
 
+from nomenclature._codes import code_level, normalize_code
 from nomenclature.matcher import Matcher
+from nomenclature.names import split_code
 from nomenclature.reference import load_reference
 
 ITEM_LEVELS = ("program", "kegiatan", "sub_kegiatan")
@@ -24,27 +29,46 @@ def default_matcher() -> Matcher:
     return Matcher(load_reference())
 
 
+def _query(r: dict) -> tuple[str, str | None, str | None] | None:
+    """(name, level, code) to match for a row, or None when the row is not an item row."""
+    name = r["uraian"] or ""
+    code = r["kode_raw"]
+    level = r["level"]
+    if not code and name:
+        in_name, rest = split_code(name)
+        if in_name and code_level(normalize_code(in_name)) in ITEM_LEVELS:
+            code, name = in_name, rest
+            if level != code_level(normalize_code(in_name)):
+                level = None  # the printed code says more than the row's look
+        elif level == "label":
+            return None
+    if level not in ITEM_LEVELS + ("unknown", None, "label") or not (name or code):
+        return None
+    return name, (level if level in ITEM_LEVELS else None), code
+
+
 def match_rows(rows: list[dict], matcher: Matcher) -> str:
     """Add the match columns to `rows` (in place) and return the nomenclature version used."""
     version = matcher.reference.version
-    todo = [r for r in rows if r["level"] in ITEM_LEVELS + ("unknown",) and (r["uraian"] or r["kode"])]
     for r in rows:
         r.update({f: None for f in MATCH_FIELDS})
+    todo = [(r, q) for r in rows if (q := _query(r)) is not None]
     if not todo:
         return version
     found = matcher.match_many(
-        [r["uraian"] or "" for r in todo],
-        [r["level"] if r["level"] in ITEM_LEVELS else None for r in todo],
-        [r["kode_raw"] for r in todo],
+        [q[0] for _, q in todo],
+        [q[1] for _, q in todo],
+        [q[2] for _, q in todo],
+        groups=[r.get("table_id") for r, _ in todo],
     )
-    for r, m in zip(todo, found):
+    for (r, _), m in zip(todo, found):
         r.update(
             nomenclature_code=m.nomenclature_code, nomenclature_name=m.nomenclature_name,
             nomenclature_version=m.nomenclature_version, match_score=float(m.match_score),
             match_method=m.match_method, match_status=m.match_status, lokasi_unit=m.lokasi_unit,
         )
         version = m.nomenclature_version
-        if r["level"] == "unknown" and m.match_status == "matched" and m.level in ITEM_LEVELS:
+        if r["level"] in ("unknown", "label") and m.match_status == "matched" and m.level in ITEM_LEVELS:
             r["level"] = m.level
             r["flags"] = sorted(set(r["flags"]) | {"level_from_nomenclature"})
     return version

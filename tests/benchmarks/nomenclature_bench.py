@@ -1,273 +1,238 @@
-"""Benchmark of nomenclature matching: precision / recall per level, and speed.
+"""Benchmark of nomenclature matching: right / wrong per level on real documents, the scorer chosen
+by measurement, the baseline, and the time for 10,000 names. Needs ../shared (says so and exits 0
+without it). Called by `make bench` (tests/benchmarks/bench.py, section `nomenclature`) or alone:
 
-Builds a labelled set from `../shared` (needs it; exits 0 with a message when it is missing):
+    .venv/bin/python tests/benchmarks/nomenclature_bench.py              # extracts (cached), then measures
+    .venv/bin/python tests/benchmarks/nomenclature_bench.py --rows DIR   # DIR/realdocs, DIR/corpus: outputs of sakip extract
+    .venv/bin/python tests/benchmarks/nomenclature_bench.py --show-errors
 
-* positives: rows of real documents that print a code next to the name (renstra seed T-C.27,
-  Renstra 2021-2026 DPUPR Grobogan, Renja 2025 DPUPR-PERA Kaltim). The printed code, normalised,
-  is the truth; only codes that exist in the reference are kept.
-* negatives: Permendagri 13/2006 program and kegiatan names printed with their old codes
-  (Padang Panjang Renja 2018/2019, Wonosobo Program Kegiatan 2017/2018): they must come out
-  unmatched at their level.
-* synthetic: official names with PDF-like damage (case, split/glued words, spelling variants,
-  location suffixes), to see the normaliser's effect beyond the few real documents.
-
-Rows are split by a hash of the comparable name into a calibration half and a held-out half;
-thresholds are chosen on the first and reported on the second. Names are matched WITHOUT their
-code (the code path would make the benchmark trivial), with level None (inferred from nothing)
-and with the level of the printed code (what the extractor infers from the row's place).
-
-    .venv/bin/python tests/benchmarks/nomenclature_bench.py [--scorers] [--speed]
+1. The reference: `nomenclature.csv` (pemutakhiran 2027) and `nomenclature_kabkota_2023.csv`,
+   installed with our importer into a temporary store; `kabkota_2023_vs_2027.csv` for successors.
+2. The rows: `sakip extract` on ../shared/realdocs and on the corpus PDFs of the three seeds
+   (layout a), into build/nomenclature_bench/ (the run's own cache makes a re-run cheap as long
+   as the code did not change; the nomenclature code is part of the cache key, so changing the
+   matcher re-extracts, about 4 min on 2 cores).
+3. The labelled set (`nomenclature.evaluation`): every item row that prints a code of the current
+   shape next to its name, the code's entry in 2027 as the truth (a 2023-only code via its
+   successor, a 90/2019 two-digit sub kegiatan code via the same name under the printed kegiatan;
+   a code whose official name does not agree with the printed one is left out); rows printing
+   Permendagri 13/2006 codes are the legacy negatives. Split by the hash of the comparable name:
+   scorer and threshold are compared on the calibration half, numbers reported on the held-out half.
+   A synthetic set (official names with PDF-like damage) adds scale to the scorer comparison.
+4. Names are matched WITHOUT their printed code (else the benchmark is trivial), per document
+   with the document's pemda, the level as the extraction gave it (none for unknown/label rows)
+   or no level at all; then as in the run (code + name); and the baseline: plain rapidfuzz WRatio
+   best match at 90 among the names of the TRUE level.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import os
 import random
-import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-CACHE = REPO / "build" / "nomenclature_bench"
+SHARED = Path(os.environ.get("SAKIP_BENCH_SHARED") or REPO.parent / "shared")
+WORK = REPO / "build" / "nomenclature_bench"
 sys.path.insert(0, str(REPO))
 
-from normalize.codes import code_level, normalize_code  # noqa: E402
+from nomenclature import evaluation as ev  # noqa: E402
 from nomenclature.matcher import Matcher, MatchSettings  # noqa: E402
 from nomenclature.names import comparable  # noqa: E402
-from nomenclature.reference import Reference, read_reference_file  # noqa: E402
+from nomenclature.reference import Reference, import_reference, load_reference  # noqa: E402
 
-# Rows whose printed code is a typo of the document (checked by hand against the regulation):
-# the renstra seed prints kegiatan 7.01.03.2.02 over "Pemberdayaan Lembaga Kemasyarakatan Tingkat
-# Kecamatan" (7.01.03.2.03) and carries the wrong kegiatan into its sub kegiatan.
-PRINTED_CODE_WRONG = {
-    ("seed-renstra", "7.01.03.2.02", "pemberdayaan lembaga kemasyarakatan tingkat kecamatan"): "7.01.03.2.03",
-    ("seed-renstra", "7.01.03.2.02.0002", "peningkatan kapasitas lembaga kemasyarakatan"): "7.01.03.2.03.0002",
-}
-CODE = r"'?[0-9X][ .]?(?:\d\d|XX)[ .]\d\d(?:[ .]\d[ .]\d\d(?:[ .]\d\d(?: ?\d\d)?)?)?"
+SCORERS = (fuzz.ratio, fuzz.QRatio, fuzz.token_sort_ratio, fuzz.token_set_ratio, fuzz.WRatio, fuzz.partial_token_sort_ratio)
+THRESHOLDS = (80, 85, 88, 90, 92)
+CORPUS_SEEDS = ("000-a.pdf", "001-a.pdf", "002-a.pdf")  # Renja 2022, Renstra 2025-2026, LKjIP 2024 (layout a)
 
 
-def pdf_text(name: str) -> str:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / (name + ".txt")
-    if not cached.exists():
-        import pdfplumber
-
-        with pdfplumber.open(SHARED / "realdocs" / name) as pdf:
-            cached.write_text("\n".join((p.extract_text() or "") for p in pdf.pages))
-    return cached.read_text()
+def install_references(store: Path) -> tuple[Reference, Reference, pd.DataFrame]:
+    nom = SHARED / "nomenclature"
+    import_reference(nom / "nomenclature.csv", version="pemutakhiran-2027", store=store)
+    import_reference(nom / "nomenclature_kabkota_2023.csv", version="kabkota-2023", store=store)
+    successors = pd.read_csv(nom / "kabkota_2023_vs_2027.csv", dtype=str, keep_default_na=False)
+    return load_reference("pemutakhiran-2027", store), load_reference("kabkota-2023", store), successors
 
 
-def positives() -> list[dict]:
-    rows = []
-    # Renstra seed, Tabel T-C.27: tab-separated, code in column 3, name in column 4.
-    for line in (SHARED / "seeds" / "renstra-2025-2026-kec-kanigaran.txt").read_text().splitlines():
-        cells = line.split("\t")
-        if len(cells) > 4 and re.fullmatch(CODE, cells[2].strip()) and cells[3].strip():
-            rows.append({"source": "seed-renstra", "printed_code": cells[2].strip(), "name": cells[3].strip()})
-    # Renstra DPUPR Grobogan, Bab VI: `Sub Kegiatan 1.03.10.2.01.01 Name` + continuation lines.
-    lines = pdf_text("shlmita__pupr__RencanaStrategis.pdf").splitlines()
-    head = re.compile(r"^(?:Program|Kegiatan|Sub Kegiatan) (" + CODE + r") (.+)$")
-    stop = re.compile(r"^(?:Program|Kegiatan|Sub Kegiatan|Renstra |BAB |\d+$|Tabel )")
-    for i, line in enumerate(lines):
-        m = head.match(line)
-        if not m:
-            continue
-        name = m.group(2)
-        for nxt in lines[i + 1 : i + 4]:
-            if stop.match(nxt) or re.search(r"\d{3}", nxt):
-                break
-            name += " " + nxt
-        rows.append({"source": "grobogan-renstra", "printed_code": m.group(1), "name": name})
-    # Renja DPUPR-PERA Kaltim (provinsi): `code name amount...`, name polluted by the indicator.
-    for line in pdf_text("ririnylzz__Optimalisasi-SIBIKON__renja.pdf").splitlines():
-        m = re.match(r"^(" + CODE + r") ([A-Za-z].*?) \d{1,3}(?:\.\d{3})+,\d\d", line)
-        if m:
-            rows.append({"source": "kaltim-renja", "printed_code": m.group(1), "name": m.group(2)})
-    for r in rows:
-        r["code"] = normalize_code(r["printed_code"])
-        if (r["source"], r["code"], comparable(r["name"])) in PRINTED_CODE_WRONG:
-            r["code"] = PRINTED_CODE_WRONG[(r["source"], r["code"], comparable(r["name"]))]
-        r["level"] = code_level(r["code"]) if r["code"] else None
-    return [r for r in rows if r["code"] and r["level"] in ("program", "kegiatan", "sub_kegiatan")]
+def extract(rows_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """rows.parquet and documents.parquet of realdocs + the seeds' corpus PDFs (extracting them unless `rows_dir`)."""
+    info = {}
+    if rows_dir is None:
+        rows_dir = WORK
+        env = dict(os.environ, SAKIP_NOMENCLATURE=str(WORK / "empty-store"))  # the run's own matching is not measured
+        for name, inputs in (("realdocs", [SHARED / "realdocs"]), ("corpus", [SHARED / "corpus" / "pdfs" / f for f in CORPUS_SEEDS])):
+            t0 = time.perf_counter()
+            cmd = [sys.executable, "-c", "from pipelines.cli import main; main()", "extract", *map(str, inputs),
+                   "--out", str(WORK / name)]
+            done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+            if done.returncode != 0 or not (WORK / name / "rows.parquet").exists():
+                raise RuntimeError(f"sakip extract {name} failed: {done.stderr.strip()[-500:]}")
+            work_line = next((ln for ln in done.stdout.splitlines() if ln.startswith("work:")), "")
+            info[name] = f"{time.perf_counter() - t0:.0f} s ({work_line.strip()})"
+            print(f"extracted {name}: {info[name]}", flush=True)
+    rows = pd.concat([pd.read_parquet(rows_dir / n / "rows.parquet") for n in ("realdocs", "corpus")], ignore_index=True)
+    docs = pd.concat([pd.read_parquet(rows_dir / n / "documents.parquet") for n in ("realdocs", "corpus")], ignore_index=True)
+    return rows, docs, info
 
 
-def negatives() -> list[dict]:
-    rows = []
-    old = re.compile(r"^(\d) ?(\d\d) (\d\d) (\d\d)( \d\d)? ([A-Za-z][A-Za-z ,/&()\-]+?)(?= \d| Output| Outcome| Kel\.| Jumlah| Terlaksana| Tersedia| Terbayar|$)")
-    for name in ("frisdiandi__portalpp__5f339c19ec3d9_renja_bkpsdm.pdf", "frisdiandi__portalpp__5f339b5162e51_renja_bkpsdm-2018.pdf",
-                 "frisdiandi__portalpp__5f3398c1e91b9_renja-2019.pdf", "vandewa__diskominfo__20180830101856_Program_Kegiatan_2017.pdf",
-                 "vandewa__diskominfo__20180830103056_Program_Kegiatan_2018.pdf"):
-        for line in pdf_text(name).splitlines():
-            m = old.match(line)
-            if m and len(m.group(6).split()) >= 3:
-                level = "kegiatan" if m.group(5) else "program"
-                rows.append({"source": "legacy-" + name.split("__")[0], "printed_code": " ".join(g for g in m.groups()[:5] if g),
-                             "name": m.group(6).strip(), "code": None, "level": level})
-    return rows
-
-
-def synthetic(ref: Reference, n: int = 600, seed: int = 7) -> list[dict]:
+def synthetic(ref: Reference, n: int = 1500, seed: int = 7) -> pd.DataFrame:
+    """Official kab/kota names with the damage PDFs do to them; names shared by several codes left out."""
     rnd = random.Random(seed)
     items = ref.items("kabkota")
-    # Only names that say which code they are: duplicated official names (special-region copies,
-    # the same sub kegiatan under two kegiatan) need the parent, which this set does not give.
-    cmp = items["name"].map(comparable)
-    items = items[~cmp.duplicated(keep=False)]
-    picked = items.sample(n=min(n, len(items)), random_state=seed)
+    items = items[~items["name"].map(comparable).duplicated(keep=False)]
     out = []
-    for r in picked.itertuples(index=False):
-        name = r.name
-        words = name.split()
+    for r in items.sample(n=min(n, len(items)), random_state=seed).itertuples(index=False):
+        name, words = r.name, r.name.split()
         k = rnd.randrange(6)
         if k == 0:
             name = name.upper()
         elif k == 1 and len(words) > 2:  # a word split by the PDF
             j = max(range(len(words)), key=lambda j: len(words[j]))
-            w = words[j]
-            words[j] = w[: len(w) - 1] + " " + w[-1]
+            words[j] = words[j][:-1] + " " + words[j][-1]
             name = " ".join(words)
         elif k == 2 and len(words) > 2:  # two words glued
             j = rnd.randrange(len(words) - 1)
-            name = " ".join(words[:j] + [words[j] + words[j + 1]] + words[j + 2 :])
+            name = " ".join(words[:j] + [words[j] + words[j + 1]] + words[j + 2:])
         elif k == 3:
             name = f"{name} (sub unit Kelurahan {rnd.choice(['Kanigaran', 'Sukoharjo', 'Kebonsari Kulon'])})"
         elif k == 4:
             name = name.replace("Perangkat Daerah", "SKPD").replace("Efektifitas", "Efektivitas").lower()
         else:
             name = "Kegiatan " + name if r.level == "kegiatan" else name + " Kelurahan Wonoasih"
-        out.append({"source": "synthetic", "printed_code": "", "name": name, "code": r.code, "level": r.level})
-    return out
-
-
-def half(name: str) -> str:
-    return "calibration" if int(hashlib.sha1(comparable(name).encode()).hexdigest(), 16) % 2 == 0 else "held_out"
-
-
-def evaluate(matcher: Matcher, rows: pd.DataFrame, give_level: bool) -> pd.DataFrame:
-    ms = matcher.match_many(rows["name"].tolist(), rows["level"].tolist() if give_level else None)
-    got = rows.assign(
-        got=[m.nomenclature_code for m in ms],
-        status=[m.match_status for m in ms],
-        score=[m.match_score for m in ms],
-    )
-    def norm(c):  # the supporting program may be printed with the SKPD's own bidang
-        if not isinstance(c, str):
-            return None
-        p = c.split(".")
-        return ".".join(["X", "XX"] + p[2:]) if len(p) >= 3 and p[2] == "01" else c
-    got["right"] = [isinstance(g, str) and norm(g) == norm(t) for g, t in zip(got["got"], got["code"])]
-    return got
-
-
-def summary(got: pd.DataFrame) -> pd.DataFrame:
-    out = []
-    for level, g in got.groupby("level"):
-        pos = g[g["code"].notna()]
-        neg = g[g["code"].isna()]
-        matched = pos[pos["status"] == "matched"]
-        right = int(matched["right"].sum())
-        out.append({
-            "level": level, "positives": len(pos),
-            "precision": right / len(matched) if len(matched) else float("nan"),
-            "recall": right / len(pos) if len(pos) else float("nan"),
-            "wrong": (len(matched) - right) / len(pos) if len(pos) else float("nan"),
-            "ambiguous": float((pos["status"] == "ambiguous").mean()) if len(pos) else float("nan"),
-            "negatives": len(neg),
-            "neg_matched": float((neg["status"] == "matched").mean()) if len(neg) else float("nan"),
-        })
+        out.append({"doc_id": "synthetic", "table_id": "synthetic", "level": r.level, "printed_code": None, "code": None,
+                    "scheme": "current", "name": name, "pemda": "kabkota", "truth": r.code, "truth_level": r.level,
+                    "label_status": "synthetic"})
     return pd.DataFrame(out)
 
 
-def main(argv=None) -> int:
+def fmt(table: pd.DataFrame) -> str:
+    return table.to_string(index=False, float_format=lambda x: f"{x:.3f}", na_rep="-")
+
+
+def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scorers", action="store_true", help="compare scorers and thresholds on the calibration half")
-    ap.add_argument("--speed", action="store_true", help="time 10,000 names against the full reference")
-    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--rows", type=Path, help="use DIR/realdocs and DIR/corpus (outputs of sakip extract) instead of extracting")
+    ap.add_argument("--show-errors", action="store_true", help="list every held-out row not matched right")
     args = ap.parse_args(argv)
-    if not (SHARED / "nomenclature" / "nomenclature.csv").exists():
+    if not (SHARED / "nomenclature" / "nomenclature.csv").exists() or not (SHARED / "realdocs").is_dir():
         print(f"nomenclature bench skipped: {SHARED} is missing (it holds the reference and the real documents)")
-        return 0
-    table = read_reference_file(SHARED / "nomenclature" / "nomenclature.csv")
-    ref = Reference("pemutakhiran-2027", table)
-    keys = {(p, c) for p, c in zip(table["pemda"], table["code"])}
-    pos = pd.DataFrame(positives())
-    pos["pemda"] = ["provinsi" if c.split(".")[3:4] == ["1"] and not c.startswith("X") else "kabkota" for c in pos["code"]]
-    def exists(r):
-        c = r["code"]
-        p = c.split(".")
-        g = ".".join(["X", "XX"] + p[2:]) if len(p) >= 3 and p[2] == "01" else c
-        return (r["pemda"], c) in keys or (r["pemda"], g) in keys
-    pos = pos[pos.apply(exists, axis=1)]
-    data = pd.concat([pos, pd.DataFrame(negatives()), pd.DataFrame(synthetic(ref))], ignore_index=True)
-    data["half"] = data["name"].map(half)
-    data["pemda"] = data["pemda"].fillna("kabkota")
-    print(f"labelled rows: {len(data)} ({data.groupby('source').size().to_dict()})")
+        return {"skipped": f"{SHARED} missing"}
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="sakip-nomenclature-") as tmp:
+        ref, old, successors = install_references(Path(tmp))
+    rows, docs, results["extraction"] = extract(args.rows)
 
-    if args.scorers:
-        cal = data[data["half"] == "calibration"]
-        for scorer in (fuzz.ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio, fuzz.WRatio, fuzz.QRatio, fuzz.partial_token_sort_ratio):
-            for thr in (80, 85, 88, 90, 92):
-                for margin in (0, 3):
-                    res = []
-                    for pemda, part in cal.groupby("pemda"):
-                        m = Matcher(ref, MatchSettings(scorer=scorer, threshold=thr, margin=margin), pemda=pemda)
-                        res.append(evaluate(m, part, give_level=True))
-                    got = pd.concat(res)
-                    p = got[got["code"].notna()]
-                    n = got[got["code"].isna()]
-                    mt = p[p["status"] == "matched"]
-                    print(f"{scorer.__name__:26} thr={thr} margin={margin}: right {mt['right'].sum() / len(p):.3f} "
-                          f"wrong {(len(mt) - mt['right'].sum()) / len(p):.3f} neg_matched {(n['status'] == 'matched').mean():.3f}")
+    lab = ev.label(ev.printed_pairs(rows), ref, old, successors)
+    lab["half"] = ev.split(lab["name"])
+    files = docs.set_index("doc_id")["source_path"].map(lambda p: Path(p).name)
+    lab["file"] = lab["doc_id"].map(files)
+    used = lab[lab["truth"].notna() | (lab["label_status"] == "legacy")]
+    print(f"\nlabelled rows from {lab['doc_id'].nunique()} documents: " + ", ".join(
+        f"{k} {v}" for k, v in lab["label_status"].value_counts().items()))
+    print("positives by document: " + ", ".join(f"{k} {v}" for k, v in used[used["truth"].notna()]["file"].value_counts().items()))
+    print("legacy rows by document: " + ", ".join(f"{k} {v}" for k, v in used[used["truth"].isna()]["file"].value_counts().items()))
+    counts = pd.crosstab(used["truth_level"].fillna("legacy:" + used["level"]), used["half"])
+    print(counts.to_string())
+    results["labelled"] = {"positives": int(used["truth"].notna().sum()), "legacy": int(used["truth"].isna().sum()),
+                           "documents": int(used["doc_id"].nunique()),
+                           "label_status": {k: int(v) for k, v in lab["label_status"].value_counts().items()}}
+    syn = synthetic(ref)
+    syn["half"] = ev.split(syn["name"])
 
-    for give_level in (True, False):
-        res = []
-        for pemda, part in data[data["half"] == "held_out"].groupby("pemda"):
-            res.append(evaluate(Matcher(ref, pemda=pemda), part, give_level=give_level))
-        got = pd.concat(res)
-        print(f"\nheld-out half, level {'given by the printed code' if give_level else 'not given'}:")
-        for source_kind, g in got.groupby(got["source"].eq("synthetic")):
-            print(("synthetic" if source_kind else "real documents") + ":")
-            print(summary(g).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        if args.show_errors:
-            bad = got[((got["status"] == "matched") & ~got["right"] & got["code"].notna()) | ((got["status"] != "matched") & got["code"].notna())]
-            print(bad[["source", "level", "code", "got", "status", "score", "name"]].to_string(max_colwidth=90))
-            negm = got[got["code"].isna() & (got["status"] == "matched")]
-            print(negm[["source", "level", "got", "score", "name"]].to_string(max_colwidth=90))
+    base = {p: Matcher(ref, pemda=p) for p in ("kabkota", "provinsi")}
+    cal, held = used[used["half"] == "calibration"], used[used["half"] == "held_out"]
 
-    # The issue's yardstick: plain rapidfuzz WRatio best match at 90 on the raw names, told the level.
-    ho = data[data["half"] == "held_out"]
-    right = wrong = neg_matched = 0
-    for (pemda, level), g in ho.groupby(["pemda", "level"]):
-        cand = ref.items(pemda)
-        cand = cand[cand["level"] == level]
-        for name, code in zip(g["name"], g["code"]):
-            best = process.extractOne(name, cand["name"].tolist(), scorer=fuzz.WRatio, score_cutoff=90)
-            got = cand["code"].iloc[best[2]] if best else None
-            if isinstance(code, str):
-                right += got == code
-                wrong += got is not None and got != code
-            else:
-                neg_matched += got is not None
-    npos = int(ho["code"].notna().sum())
-    print(f"\nbaseline WRatio@90 with the level, held-out: right {right / npos:.3f}, wrong {wrong / npos:.3f}, "
-          f"legacy names matched {neg_matched / max(1, int(ho['code'].isna().sum())):.3f}")
+    # Scorer and threshold, on the calibration half (real rows, legacy rows, synthetic damage).
+    print("\nscorer comparison, calibration half, names alone, level as extracted (right / wrong of positives; "
+          "legacy rows matched; synthetic right / wrong):")
+    comp = []
+    for scorer in SCORERS:
+        for thr in THRESHOLDS:
+            st = MatchSettings(scorer=scorer, threshold=thr)
+            mf = {p: m.with_settings(st) for p, m in base.items()}.__getitem__
+            s_real = ev.summary(ev.outcomes(mf, cal)).set_index("level").loc["all"]
+            s_syn = ev.summary(ev.outcomes(mf, syn[syn["half"] == "calibration"])).set_index("level").loc["all"]
+            comp.append({"scorer": scorer.__name__, "threshold": thr, "right": s_real["right"], "wrong": s_real["wrong"],
+                         "legacy_matched": s_real["legacy_matched"], "synthetic_right": s_syn["right"],
+                         "synthetic_wrong": s_syn["wrong"]})
+    for margin in (0, 5):  # the runner-up margin, for the chosen scorer and threshold
+        st = MatchSettings(margin=margin)
+        mf = {p: m.with_settings(st) for p, m in base.items()}.__getitem__
+        s_real = ev.summary(ev.outcomes(mf, cal)).set_index("level").loc["all"]
+        s_syn = ev.summary(ev.outcomes(mf, syn[syn["half"] == "calibration"])).set_index("level").loc["all"]
+        comp.append({"scorer": f"{st.scorer.__name__}, margin {margin}", "threshold": st.threshold, "right": s_real["right"],
+                     "wrong": s_real["wrong"], "legacy_matched": s_real["legacy_matched"],
+                     "synthetic_right": s_syn["right"], "synthetic_wrong": s_syn["wrong"]})
+    comp = pd.DataFrame(comp)
+    print(fmt(comp))
+    results["scorers"] = comp.to_dict("records")
+    chosen = MatchSettings()
+    print(f"chosen (MatchSettings defaults): {chosen.scorer.__name__} at {chosen.threshold:g}, margin {chosen.margin:g}")
 
-    if args.speed:
-        m = Matcher(ref)
-        real = data["name"].tolist()
-        names = [real[i % len(real)] + ("" if i < len(real) else f" Kelurahan K{i % 97}") for i in range(10_000)]
-        for level in ("sub_kegiatan", None):
-            t = time.perf_counter()
-            m.match_many(names, [level] * len(names))
-            print(f"10,000 names, level {level}: {time.perf_counter() - t:.1f} s")
-    return 0
+    # Held-out half.
+    mf = base.__getitem__
+    runs = {
+        "names alone, level as extracted": ev.outcomes(mf, held, "document"),
+        "names alone, no level": ev.outcomes(mf, held, "none"),
+        "as in the run (printed code + name)": ev.outcomes(mf, held, "document", with_code=True),
+        "baseline WRatio@90, told the true level": ev.baseline(ref, held),
+    }
+    results["held_out"] = {}
+    for title, got in runs.items():
+        s = ev.summary(got)
+        print(f"\nheld-out half, {title}:\n{fmt(s)}")
+        results["held_out"][title] = s.to_dict("records")
+        if args.show_errors and not title.startswith("baseline"):
+            bad = got[(got["truth"].notna() & (got["outcome"] != "right")) | (got["outcome"] == "matched")]
+            if len(bad):
+                print(bad[["file", "level", "printed_code", "truth", "got", "status", "score", "name", "reason"]]
+                      .to_string(max_colwidth=80))
+    sh = syn[syn["half"] == "held_out"]
+    s = ev.summary(ev.outcomes(mf, sh, "document"))
+    print(f"\nheld-out synthetic names ({len(sh)}), level given:\n{fmt(s)}")
+    results["held_out"]["synthetic, level given"] = s.to_dict("records")
+
+    # Speed: 10,000 names (real and damaged, a tenth repeated per kelurahan) against the full kab/kota list.
+    pool = pd.concat([used["name"], syn["name"]]).tolist()
+    names = [pool[i % len(pool)] + ("" if i < len(pool) else f" Kelurahan K{i % 97}") for i in range(10_000)]
+    results["speed"] = {}
+    for level in ("sub_kegiatan", None):
+        m = Matcher(ref, pemda="kabkota")
+        t0 = time.perf_counter()
+        m.match_many(names, [level] * len(names))
+        secs = time.perf_counter() - t0
+        results["speed"][str(level)] = secs
+        print(f"10,000 names against {ref.version} (kabkota, {len(ref.items('kabkota')):,} items), level {level}: {secs:.1f} s")
+    return results
+
+
+def summary_lines(res: dict) -> list[str]:
+    """Lines for `make bench`'s summary block."""
+    if "skipped" in res or "held_out" not in res:
+        return [f"nomenclature: {res.get('skipped') or res.get('error', 'not run')}"]
+    lab = res["labelled"]
+    out = [f"nomenclature labelled set: {lab['positives']} rows with a printed current code, {lab['legacy']} legacy "
+           f"(13/2006) rows, {lab['documents']} documents; held-out half:"]
+    for title, rows in res["held_out"].items():
+        per = {r["level"]: r for r in rows}
+        parts = [f"{lv} {per[lv]['right']:.3f}/{per[lv]['wrong']:.3f} (n={per[lv]['positives']})"
+                 for lv in ("program", "kegiatan", "sub_kegiatan") if per[lv]["positives"]]
+        leg = per["all"]
+        legacy = f"; legacy matched {leg['legacy_matched']:.3f} of {leg['legacy']}" if leg["legacy"] else ""
+        out.append(f"  {title}: right/wrong " + ", ".join(parts) + legacy)
+    sp = res["speed"]
+    out.append(f"nomenclature speed: 10,000 names {sp['None']:.1f} s (no level), {sp['sub_kegiatan']:.1f} s (sub_kegiatan)")
+    return out
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    res = main()
+    print("\n".join(["", *summary_lines(res)]))
