@@ -42,7 +42,6 @@ from .audit import (
     _fmt,
     _Ledger,
     _Row,
-    _scale,
     _Table,
     _weigh,
 )
@@ -86,20 +85,44 @@ def _same_opd(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return x == y or (len(x) >= 3 and y[: len(x)] == x)
 
 
-def group_documents(documents: list[dict]) -> list[list[dict]]:
-    """Documents of one perangkat daerah together (only groups with more than one document)."""
+def group_documents(documents: list[dict], item_names: dict[str, set[str]] | None = None) -> list[list[dict]]:
+    """Documents of one perangkat daerah together (only groups with more than one document).
+
+    A document whose title pages name no perangkat daerah joins, when `item_names` (doc_id → names of
+    the items of its program tables) is given, the group of its pemda with which it shares the most
+    items that no other group has: three at least, and twice as many as with any other group. Such a
+    document gets `grouped_by_items` set in the returned records.
+    """
     keyed = [(group_key(d.get("pemda"), d.get("perangkat_daerah")), d) for d in documents
              if d.get("status") in (None, "ok") and d.get("doc_type") in ("renja", "renstra", "lkjip")]
-    keyed = [(k, d) for k, d in keyed if k]
     groups: list[list[tuple]] = []
     for k, d in keyed:
+        if not k:
+            continue
         for g in groups:
             if all(_same_opd(k, k2) for k2, _ in g):
                 g.append((k, d))
                 break
         else:
             groups.append([(k, d)])
+    for k, d in keyed:
+        if k or not item_names:
+            continue
+        pemda = " ".join(_words(d.get("pemda")))
+        candidates = [g for g in groups if not pemda or all(not k2[0] or k2[0] == pemda for k2, _ in g)]
+        names = [set().union(*(item_names.get(x["doc_id"], set()) for _, x in g)) for g in candidates]
+        mine = item_names.get(d["doc_id"], set())
+        scores = sorted(((len(mine & n - set().union(*(m for m in names if m is not n))), i) for i, n in enumerate(names)), reverse=True)
+        if scores and scores[0][0] >= 3 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
+            candidates[scores[0][1]].append((candidates[scores[0][1]][0][0], {**d, "grouped_by_items": scores[0][0]}))
     return [[d for _, d in g] for g in groups if len(g) > 1]
+
+
+def _item_names(tables: list[_Table]) -> set[str]:
+    return {it.name for it in _items([t for t in tables if t.code in _PROGRAM_TABLES]) if it.name}
+
+
+_PROGRAM_TABLES = ("T-C.27", "T-C.33", "LKJIP-ANGGARAN", "LKJIP-PK-ANGGARAN")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -138,23 +161,31 @@ def _items(tables: list[_Table]) -> list[_Item]:
     for t in tables:
         last: _Item | None = None
         for r in t.rows:
-            if not (r.level in RANK or (r.level == "unknown" and r.code)):
+            # a row without a level still names an item when it has a name (a code column the extraction missed)
+            if not (r.level in RANK or (r.level == "unknown" and (r.code or r.uraian))):
                 last = None
                 continue
             variant = location_variants(r.uraian)[0] if r.uraian else None
             name = comparable(variant.name) if variant else ""
             lokasi = _lokasi(r.lokasi or (variant.lokasi_unit if variant else None))
             code = r.ncode or r.kode
-            if last is not None and (last.code, last.name, last.lokasi) == (code, name, lokasi) and last.table is t:
-                last.rows.append(r)
+            if (last is not None and (last.code, last.name, last.lokasi) == (code, name, lokasi) and last.table is t
+                    and not any(r.values.get(c) is not None and r.values[c].status != "empty" for c in t.money)):
+                last.rows.append(r)  # a further indicator of the item: it prints no amount of its own
                 continue
             last = _Item(t, [r], code, name, lokasi)
             out.append(last)
     return out
 
 
-def _pair(left: list[_Item], right: list[_Item]) -> list[tuple[_Item, _Item, str]]:
-    """Join items by code + lokasi, then name + lokasi (each key once on each side), then a lokasi spelled differently."""
+def _pair(left: list[_Item], right: list[_Item], amount_l=None, amount_r=None) -> list[tuple[_Item, _Item, str]]:
+    """Join items by code + lokasi, then name + lokasi (each key once on each side), then a similar name or a
+    lokasi spelled differently.
+
+    An item printed more than once on one side (a program repeated for another sasaran or period) joins
+    only when, by `amount_l`/`amount_r` (the compared figure of an item), all its printings that carry an
+    amount for the year carry the same one; otherwise it is left out rather than guessed.
+    """
     pairs: list[tuple[_Item, _Item, str]] = []
     used_l: set[int] = set()
     used_r: set[int] = set()
@@ -169,10 +200,29 @@ def _pair(left: list[_Item], right: list[_Item]) -> list[tuple[_Item, _Item, str
                 ri[keyer(it)].append(j)
         for k, ls in li.items():
             rs = ri.get(k, [])
+            note = how
+            if len(ls) == 1 and len(rs) > 1:
+                rs, note = _one_printing(right, rs, amount_r, how)
+            elif len(ls) > 1 and len(rs) == 1:
+                ls, note = _one_printing(left, ls, amount_l, how)
             if len(ls) == 1 and len(rs) == 1:
-                pairs.append((left[ls[0]], right[rs[0]], how))
+                pairs.append((left[ls[0]], right[rs[0]], note))
                 used_l.add(ls[0])
                 used_r.add(rs[0])
+    # a name spelled a little differently ('Progam Peningkatan ...'): the clearly closest, at 90% at least,
+    # between names printed once on each side
+    once_l = Counter(it.name for it in left)
+    once_r = Counter(it.name for it in right)
+    for i, a in enumerate(left):
+        if i in used_l or not a.name or once_l[a.name] > 1:
+            continue
+        scored = sorted(((fuzz.ratio(a.name, b.name), j) for j, b in enumerate(right)
+                         if j not in used_r and b.name and once_r[b.name] == 1 and b.lokasi == a.lokasi), reverse=True)
+        if scored and scored[0][0] >= 90 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
+            j = scored[0][1]
+            pairs.append((a, right[j], f"a similar name ({right[j].row.uraian!r})"))
+            used_l.add(i)
+            used_r.add(j)
     for i, a in enumerate(left):
         if i in used_l or not a.lokasi:
             continue
@@ -187,6 +237,16 @@ def _pair(left: list[_Item], right: list[_Item]) -> list[tuple[_Item, _Item, str
     return pairs
 
 
+def _one_printing(items: list[_Item], idx: list[int], amount, how: str) -> tuple[list[int], str]:
+    """Of an item printed several times, the printing with an amount, when all those with one agree."""
+    if amount is None:
+        return idx, how
+    with_amount = [i for i in idx if amount(items[i])]
+    if with_amount and len({amount(items[i]) for i in with_amount}) == 1:
+        return with_amount[:1], f"{how}, of its {len(idx)} printings the {'one' if len(with_amount) == 1 else 'first'} with an amount"
+    return idx, how
+
+
 def _same_indicator(a: str | None, b: str | None) -> bool:
     x, y = comparable(a or ""), comparable(b or "")
     x, y = x.replace("percentase", "persentase"), y.replace("percentase", "persentase")
@@ -199,7 +259,8 @@ def _same_indicator(a: str | None, b: str | None) -> bool:
 
 def across_documents(documents: list[dict], docs: dict[str, list[_Table]], ledgers: dict[str, _Ledger]) -> list[Finding]:
     out: list[Finding] = []
-    for group in group_documents([d for d in documents if d["doc_id"] in docs]):
+    names = {doc_id: _item_names(tables) for doc_id, tables in docs.items()}
+    for group in group_documents([d for d in documents if d["doc_id"] in docs], names):
         renjas = [(d, _renja_year(d, docs[d["doc_id"]])) for d in group if d["doc_type"] == "renja"]
         for renja, year in renjas:
             if year is None:
@@ -255,24 +316,38 @@ class _Side:
 _KIND = {"renja": "Renja", "renstra": "Renstra", "lkjip": "LKjIP"}
 
 
+def _amount_of(column: str):
+    def amount(item: _Item) -> Decimal | None:
+        r = _printed(item, column)
+        return r.values[column].value if r is not None else None
+    return amount
+
+
 def _printed(item: _Item, column: str) -> _Row | None:
     return next((r for r in item.rows if r.values.get(column) is not None and r.values[column].status != "empty"), None)
 
 
 def _renja_renstra(renja: dict, renstra: dict, year: int, docs, ledgers) -> list[Finding]:
     t33s = [t for t in docs[renja["doc_id"]] if t.code == "T-C.33" and "pagu_indikatif" in t.columns]
-    out = []
+    out: list[Finding] = []
+    seen: set[tuple] = set()  # a Renstra printing its T-C.27 twice (chapter and annex) gives each finding once
     for t27 in (t for t in docs[renstra["doc_id"]] if t.code == "T-C.27"):
         pagu, target = _year_columns(t27, "pagu").get(year), _year_columns(t27, "target").get(year)
         if not pagu and not target:
             continue
-        pairs = _pair(_items(t33s), _items([t27]))
+        pairs = _pair(_items(t33s), _items([t27]), _amount_of("pagu_indikatif"), _amount_of(pagu) if pagu else None)
+        found = []
         if pagu:
             sides = [(_Side(renja, a, ra, "pagu_indikatif", ledgers[renja["doc_id"]]), _Side(renstra, b, rb, pagu, ledgers[renstra["doc_id"]]), how)
                      for a, b, how in pairs for ra, rb in [(_printed(a, "pagu_indikatif"), _printed(b, pagu))] if ra and rb]
-            out += _money(sides, year, "error", "T-C.33 / T-C.27", f"pagu_indikatif / {pagu}")
+            found += _money(sides, year, "error", "T-C.33 / T-C.27", f"pagu_indikatif / {pagu}")
         if target:
-            out += _targets(renja, renstra, pairs, "target", target, year, ledgers, "T-C.33 / T-C.27")
+            found += _targets(renja, renstra, pairs, "target", target, year, ledgers, "T-C.33 / T-C.27")
+        for f in found:
+            key = (f.cells[0], f.expected)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
     return out
 
 
@@ -286,55 +361,83 @@ def _lkjip_renja(lkjip: dict, renja: dict, year: int, docs, ledgers) -> list[Fin
         if t.code not in ("LKJIP-ANGGARAN", "LKJIP-PK-ANGGARAN") or "anggaran" not in t.columns:
             continue
         sides = [(_Side(lkjip, a, ra, "anggaran", ledgers[lkjip["doc_id"]]), _Side(renja, b, rb, "pagu_indikatif", ledgers[renja["doc_id"]]), how)
-                 for a, b, how in _pair(_items([t]), right) for ra, rb in [(_printed(a, "anggaran"), _printed(b, "pagu_indikatif"))] if ra and rb]
+                 for a, b, how in _pair(_items([t]), right, _amount_of("anggaran"), _amount_of("pagu_indikatif"))
+                 for ra, rb in [(_printed(a, "anggaran"), _printed(b, "pagu_indikatif"))] if ra and rb]
         out += _money(sides, year, "warning", f"{t.code} / T-C.33", "anggaran / pagu_indikatif")
     out += _lkjip_targets(lkjip, renja, year, docs, ledgers)
     return out
 
 
 def _money(sides, year: int, severity_if_apart: str, table_code: str, column: str) -> list[Finding]:
-    """One finding per joined item whose amounts differ, on the scale most items agree on (a table in thousands)."""
+    """One finding per joined item whose amounts differ, each side in rupiah (a table printed in thousands is scaled)."""
     compared = []
     for a, b, how in sides:
         x, y = a.amount(), b.amount()
         if x is None or y is None:
             continue  # malformed and unconfirmed: reported within its document
         compared.append((a, b, how, x, y))
-    scale, note = _scale(compared)
+    sa, sb = _scales(compared)
     out = []
     for a, b, how, x, y in compared:
-        if x * scale == y:
+        xr, yr = x * sa, y * sb
+        if xr == yr:
             continue
-        diff = x * scale - y
-        tol = max(a.cell.step * scale, b.cell.step)
+        diff = xr - yr
+        tol = max(a.cell.step * sa, b.cell.step * sb)
         severity = "rounding" if abs(diff) <= tol / 2 else severity_if_apart
-        out.append(_money_finding(a, b, how, x, y, scale, note, diff, severity, year, table_code, column))
+        out.append(_money_finding(a, b, how, x, y, sa, sb, diff, severity, year, table_code, column))
     return out
 
 
-def _money_finding(a: _Side, b: _Side, how, x, y, scale, note, diff, severity, year, table_code, column) -> Finding:
+_UNITS = {Decimal(1000): "thousands", Decimal(1000000): "millions"}
+
+
+def _scales(compared) -> tuple[Decimal, Decimal]:
+    """(multiplier of side a, of side b) to rupiah: a table printed in thousands or millions (`Rp.000`, `juta`)
+    shows as most joined items being about 1000 (10^6) times smaller than on the other side."""
+    ratios = [c[4] / c[3] for c in compared if c[3] and c[4]]
+    for factor in _UNITS:
+        for sa, sb, lo in ((Decimal(1), factor, 1 / factor), (factor, Decimal(1), factor)):
+            hits = sum(1 for r in ratios if lo / 2 <= r <= lo * 2)
+            if hits >= 3 and hits * 2 > len(ratios):
+                return sa, sb
+    return Decimal(1), Decimal(1)
+
+
+def _money_finding(a: _Side, b: _Side, how, x, y, sa, sb, diff, severity, year, table_code, column) -> Finding:
     r = a.row
-    kind = LEVEL_WORDS.get(r.level if r.level != "unknown" else b.row.level, "item")
+    kind = LEVEL_WORDS[r.level] if r.level in RANK else "item"  # the other document's level may be wrong
     item = a.item.row.item if a.item.row.code else b.item.row.item
-    shown = _fmt(x) + (f" (×{_fmt(scale)} = {_fmt(x * scale)}, the table being in {note})" if scale != 1 else "")
-    msg = (f"{kind[0].upper() + kind[1:]} {item} has {shown} as {a.column} {year} in {a.where()} "
-           f"but {_fmt(y)} as {b.column} in {b.where()}, a difference of {_fmt(diff, signed=True)}")
+    shown_x = _fmt(x) + (f" (in {_UNITS[sa]}: {_fmt(x * sa)})" if sa != 1 else "")
+    shown_y = _fmt(y) + (f" (in {_UNITS[sb]}: {_fmt(y * sb)})" if sb != 1 else "")
+    msg = (f"{kind[0].upper() + kind[1:]} {item} has {shown_x} as {a.column} {year} in {a.where()} "
+           f"but {shown_y} as {b.column} in {b.where()}, a difference of {_fmt(diff, signed=True)}")
     if how != "code":
         msg += f" (items joined by {how})"
     realisasi = r.values.get("realisasi")
     if a.doc.get("doc_type") == "lkjip":
         if realisasi is not None and realisasi.value is not None and y:
-            msg += f"; its realisasi {_fmt(realisasi.value)} is {_fmt((realisasi.value * scale / y * 100).quantize(Decimal('0.01')))}% of the Renja's pagu"
+            msg += f"; its realisasi {_fmt(realisasi.value)} is {_fmt((realisasi.value * sa / (y * sb) * 100).quantize(Decimal('0.01')))}% of the Renja's pagu"
         if severity == "warning":
             msg += "; a warning, not an error: the APBD may have changed the Renja's pagu indikatif"
+    msg += _grouping_note(a, b)
     severity, msg = _weigh(severity, msg, _doubts(a.item.table, [a.cell]) + _doubts(b.item.table, [b.cell]))
     return Finding(
         doc_id=a.doc["doc_id"], other_doc_id=b.doc["doc_id"], check="cross_document", severity=severity,
         table_code=table_code, message=msg,
         cells=(CellRef(a.item.table.table_id, r.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column)),
         row_nos=(r.row_no, b.row.row_no), pages=(r.page, b.row.page), item=item, column=column, tahun=year,
-        expected=y, actual=x * scale, difference=diff,
+        expected=y * sb, actual=x * sa, difference=diff,
     )
+
+
+def _grouping_note(a: _Side, b: _Side) -> str:
+    for side in (a, b):
+        n = side.doc.get("grouped_by_items")
+        if n:
+            return (f" (the {_KIND.get(side.doc.get('doc_type'), 'document')} names no perangkat daerah on its title pages; "
+                    f"it was taken for this one's by the {n} items only they share)")
+    return ""
 
 
 def _targets(doc_a, doc_b, pairs, col_a, col_b, year, ledgers, table_code) -> list[Finding]:
@@ -376,6 +479,7 @@ def _target_finding(a: _Side, b: _Side, year: int, table_code: str, how: str, re
         msg += (f"; measured against the Renja's target, the realisasi {realisasi.raw.strip()} is a capaian of "
                 f"{_fmt((realisasi.value / y * 100).quantize(Decimal('0.01')))}%"
                 + (f", not the {own.raw.strip()} printed" if own is not None and own.value is not None else ""))
+    msg += _grouping_note(a, b)
     severity, msg = _weigh(severity, msg, _doubts(a.item.table, [a.cell]) + _doubts(b.item.table, [b.cell]))
     return Finding(
         doc_id=a.doc["doc_id"], other_doc_id=b.doc["doc_id"], check="cross_document", severity=severity,

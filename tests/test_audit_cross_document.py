@@ -249,3 +249,95 @@ def test_the_report_shows_a_finding_across_documents_on_both_pdfs(kanigaran, tmp
     f = next(f for f in cross if f.row_nos == (15, 43))
     a = next(a for a in shown if a["actual"] == format_amount(f.actual) and a["expected"] == format_amount(f.expected))
     assert [c.split(",")[0] for _, c in a["images"]] == ["renja-2025-kanigaran.pdf", "renstra-2025-2026-kanigaran.pdf"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Small documents written out: (doc, table code, [(level, name, page, {column: printed})])
+
+
+def _records(docs):
+    """Outputs of several one-table documents, as `sakip extract` would write them."""
+    from normalize.numbers import parse_number
+
+    out = {"documents": [], "tables": [], "rows": [], "values": []}
+    for doc_id, meta, code, year_of, rows in docs:
+        tid = f"{doc_id}-t01"
+        columns = ["kode", "uraian", *dict.fromkeys(c for *_, figures in rows for c in figures)]
+        out["documents"].append({"doc_id": doc_id, "source_path": f"{doc_id}.pdf", "status": "ok", **meta})
+        out["tables"].append({"table_id": tid, "doc_id": doc_id, "table_code": code, "columns": columns, "header": columns,
+                              "column_numbers": [""] * len(columns), "number_locale": "id"})
+        for i, (level, name, page, figures) in enumerate(rows, start=1):
+            out["rows"].append({"table_id": tid, "doc_id": doc_id, "table_code": code, "row_no": i, "page": page,
+                                "level": level, "kode": None, "uraian": name, "nomenclature_code": None,
+                                "match_status": "unmatched", "lokasi_unit": None, "cells": ["", name, *figures.values()]})
+            for col, raw in figures.items():
+                p = parse_number(raw)
+                out["values"].append({"table_id": tid, "doc_id": doc_id, "table_code": code, "row_no": i, "column": col,
+                                      "tahun": year_of(col), "value": p.value, "unit": "Rp", "value_raw": raw,
+                                      "parse_status": p.status, "parse_note": p.note or None, "candidates": None})
+    return out
+
+
+RENJA_2019 = {"doc_type": "renja", "pemda": "Kota Padang Panjang", "tahun": 2019,
+              "perangkat_daerah": "Badan Kepegawaian Dan Pengembangan SDM"}
+RENSTRA_2018 = {"doc_type": "renstra", "pemda": "Kota Padang Panjang Tahun", "tahun": 2018,
+                "perangkat_daerah": "Badan Kepegawaian Dan Pengembangan Sumber Daya Manusia"}
+
+
+def _renja(rows):
+    return ("a" * 16, RENJA_2019, "T-C.33", lambda c: 2019, [(lv, n, 23, {"pagu_indikatif": x}) for lv, n, x in rows])
+
+
+def _renstra(rows, meta=RENSTRA_2018, doc_id="b" * 16):
+    return (doc_id, meta, "T-C.27", lambda c: 2019 if c == "pagu_1" else 2020, [(lv, n, 37, {"pagu_1": x}) for lv, n, x in rows])
+
+
+def _cross_of(out):
+    return [f for f in audit(out["documents"], out["tables"], out["rows"], out["values"]) if f.check == "cross_document"]
+
+
+# Renja BKPSDM 2019 p.23 (rupiah) against Renstra BKPSDM 2018-2023 p.37, 'Rp. (000)' (realdocs frisdiandi__portalpp__)
+BKPSDM_RENJA = [("kegiatan", "Penyediaan Jasa Surat Menyurat", "4.200.000"),
+                ("kegiatan", "Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik", "35.160.000"),
+                ("kegiatan", "Penyediaan Jasa Kebersihan Kantor", "128.985.000"),
+                ("kegiatan", "Penyediaan Alat Tulis Kantor", "37.540.000")]
+BKPSDM_RENSTRA = [("kegiatan", "Kegiatan penyediaan jasa surat menyurat", "4.200"),
+                  ("kegiatan", "Kegiatan penyediaan jasa komunikasi, sumber daya air dan listrik", "89.160"),
+                  ("kegiatan", "Kegiatan penyediaan jasa kebersihan kantor", "128.985"),
+                  ("kegiatan", "Kegiatan penyediaan alat tulis kantor", "37.540")]
+
+
+def test_a_renstra_printed_in_thousands_is_compared_in_rupiah():
+    (f,) = _cross_of(_records([_renja(BKPSDM_RENJA), _renstra(BKPSDM_RENSTRA)]))
+    assert (f.row_nos, f.actual, f.expected, f.difference, f.severity) == ((2, 2), D(35160000), D(89160000), D(-54000000), "error")
+    assert "89.160 (in thousands: 89.160.000) as pagu_1 in the Renstra" in f.message
+
+
+def test_a_renstra_naming_no_perangkat_daerah_joins_the_group_whose_items_it_shares():
+    distinctive = [("kegiatan", "Seleksi Penerimaan CPNS", "361.565.000"), ("kegiatan", "Pendidikan Penjenjangan Struktural", "649.000.000"),
+                   ("kegiatan", "Pemberian Bantuan Tugas Belajar Ikatan Dinas", "165.112.500")]
+    in_renstra = [("kegiatan", "Kegiatan seleksi penerimaan CPNS", "320.000.000"), ("kegiatan", "Kegiatan pendidikan penjenjangan struktural", "720.000.000"),
+                  ("kegiatan", "Kegiatan pemberian bantuan tugas belajar ikatan dinas", "114.000.000")]
+    nameless = {**RENSTRA_2018, "perangkat_daerah": None}
+    other_opd = ("c" * 16, {**RENJA_2019, "perangkat_daerah": "Dinas Komunikasi dan Informatika"}, "T-C.33", lambda c: 2019,
+                 [(lv, n, 20, {"pagu_indikatif": x}) for lv, n, x in BKPSDM_RENJA])  # shares only the office items
+    found = _cross_of(_records([_renja(BKPSDM_RENJA[:1] + distinctive), _renstra(in_renstra, nameless), other_opd]))
+    assert [(f.doc_id[0], f.row_nos, f.difference) for f in found] == [
+        ("a", (2, 1), D(41565000)), ("a", (3, 2), D(-71000000)), ("a", (4, 3), D(51112500))]
+    assert "it was taken for this one's by the 3 items only they share" in found[0].message
+    # with two items in common only, it is not grouped
+    assert _cross_of(_records([_renja(distinctive[:2]), _renstra(in_renstra[:2], nameless)])) == []
+
+
+def test_an_item_printed_twice_joins_the_printing_that_carries_the_years_amount():
+    # Renstra Bappeda 2018-2023 p.72 prints program 3 06 16 twice: with 2019's pagu, then with '-' for 2019
+    renja = [("program", "Program Perencanaan Pembangunan Bidang Prasarana Wilayah dan Sumber Daya Alam", "117.550.000"),
+             ("program", "Program Peningkatan Sarana dan Prasarana Aparatur", "125.000.000"),
+             ("program", "Program Peningkatan Sarana dan Prasarana Aparatur", "865.000.000")]  # two priorities, two amounts
+    renstra = [("program", "Program Perencanaan Pembangunan Bidang Prasarana Wilayah dan Sumber Daya Alam", "144.174.500"),
+               ("program", "Program Perencanaan Pembangunan Bidang Prasarana Wilayah dan Sumber Daya Alam", "-"),
+               ("program", "Program Peningkatan Sarana dan Prasarana Aparatur", "139.000.000")]
+    meta = {**RENSTRA_2018, "perangkat_daerah": RENJA_2019["perangkat_daerah"]}
+    (f,) = _cross_of(_records([_renja(renja), _renstra(renstra, meta)]))
+    assert (f.row_nos, f.difference) == ((1, 1), D(-26624500))
+    assert "of its 2 printings the one with an amount" in f.message
