@@ -251,7 +251,7 @@ class Matcher:
         best = self._legacy_best(rows)
         kind = []  # per row: 'code' (current code used), 'legacy_code', 'legacy', 'tie', 'current', None
         for r, raw, m, (ls, _) in zip(rows, raw_codes, out, best):
-            if m.match_method == "code":
+            if m.match_method == "code" and m.match_status == "matched":
                 kind.append("code")
             elif raw and code_scheme(raw) == PERMENDAGRI_13_2006:
                 kind.append("legacy_code")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from nomenclature.cli import match_command, nomenclature_group
 from nomenclature.matcher import MATCH_COLUMNS, Matcher, matches_frame
-from nomenclature.names import comparable, location_variants
+from nomenclature.names import comparable, location_variants, split_code
 from nomenclature.reference import (
     BUILTIN_VERSION,
     InvalidReference,
@@ -25,8 +25,10 @@ from nomenclature.reference import (
     import_reference,
     list_versions,
     load_builtin,
+    load_legacy,
     load_reference,
 )
+from pipelines.matching import match_rows
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FULL_CSV = SHARED / "nomenclature" / "nomenclature.csv"
@@ -416,3 +418,137 @@ def test_cli_import_and_list(tmp_path):
 def test_every_command_has_help_with_an_example(command, args):
     res = CliRunner().invoke(command, [*args, "--help"])
     assert res.exit_code == 0 and "Example" in res.output
+
+
+# --- Permendagri 13/2006 (legacy) names -----------------------------------------------------------
+
+@pytest.mark.parametrize("printed, level", [
+    ("PROGRAM PELAYANAN ADMINISTRASI PERKANTORAN", "program"),  # Renja 2018 Disdukcapil Padang Panjang, 1 10 01 01
+    ("Program Peningkatan Sarana dan Prasarana Aparatur", None),  # Renja 2018 BKPSDM Padang Panjang, 1 20 06 02
+    ("Penyediaan Jasa Administrasi Keuangan", None),  # Renja 2018 BKPSDM, 1 20 06 01 07
+    ("Penyediaan jasa pemeliharaan dan perizinan kendaraan dinas/operasional", "kegiatan"),  # Renja 2019 Bappeda, 1 06 01 06
+    ("Pengadaan Pakaian Dinas beserta Perlengkapannya", "kegiatan"),  # Renja 2018 BKPSDM, 1 20 06 03 03
+    ("Penyusunan Pelaporan Prognosis Realisasi Anggaran", None),  # Renja 2018 Disdukcapil, 1 10 01 06 03
+])
+def test_a_name_of_the_legacy_list_is_unmatched_and_says_so(matcher, printed, level):
+    m = matcher.match(printed, level=level)
+    assert (m.match_status, m.nomenclature_code) == ("unmatched", None)
+    assert "Permendagri 13/2006 name" in m.reason
+
+
+def test_the_legacy_list_is_ours_and_short():
+    legacy = load_legacy()
+    assert list(legacy.columns) == ["code", "level", "name"]
+    assert legacy["level"].value_counts().to_dict() == {"kegiatan": 60, "program": 6}
+    assert legacy.loc[legacy["code"] == "01.07", "name"].item() == "Penyediaan Jasa Administrasi Keuangan"
+
+
+def test_a_name_of_both_nomenclatures_follows_the_rows_around_it(matcher):
+    # `Penyediaan Jasa Surat Menyurat` is a 13/2006 kegiatan (01.01) and a current sub kegiatan (X.XX.01.2.08.0001).
+    name = "Penyediaan Jasa Surat Menyurat"
+    assert matcher.match(name).nomenclature_code == "X.XX.01.2.08.0001"  # nothing says it is old
+    assert matcher.match(name, level="kegiatan").match_status == "unmatched"  # no current kegiatan has that name
+    # Renja 2018 BKPSDM Padang Panjang prints it with its 13/2006 code.
+    coded = matcher.match(name, code="1 20 06 01 01")
+    assert (coded.match_status, coded.reason) == ("unmatched", "printed code '1 20 06 01 01' is a Permendagri 13/2006 code")
+    # renja L322-324 (T-C.29, no codes): under the old program the name is the old kegiatan...
+    old = ["Program pelayanan administrasi perkantoran", name, "Penyediaan Jasa Administrasi Keuangan"]
+    got = matcher.match_many(old, groups=["t1"] * 3)
+    assert [m.match_status for m in got] == ["unmatched"] * 3
+    assert "follow 13/2006" in got[1].reason
+    # ...and among current rows (another table of the same document) the current sub kegiatan.
+    new = ["Penyediaan Jasa Pelayanan Umum Kantor", name, "Penyediaan Gaji dan Tunjangan ASN"]
+    got = matcher.match_many(old + new, groups=["t1"] * 3 + ["t2"] * 3)
+    assert [m.nomenclature_code for m in got[3:]] == ["X.XX.01.2.08.0004", "X.XX.01.2.08.0001", "X.XX.01.2.02.0001"]
+
+
+def test_a_table_printing_13_2006_codes_only_matches_nothing(matcher):
+    # Renja 2019 Bappeda Padang Panjang p.20: old codes (`1 06 01` reads as the supporting program's shape), and a
+    # name that also fits a current entry.
+    got = matcher.match_many(["Program Pelayanan Administrasi Perkantoran", "Penyediaan jasa surat menyurat",
+                              "Penyediaan Gaji dan Tunjangan ASN"], codes=["1 06 01", "1 06 01 01", None], groups=["t1"] * 3)
+    assert [m.match_status for m in got] == ["unmatched"] * 3
+    assert "Permendagri 13/2006 name" in got[0].reason
+    assert "print Permendagri 13/2006 codes" in got[2].reason
+
+
+def test_without_the_legacy_list_old_names_may_meet_current_ones():
+    m = Matcher(load_builtin(), legacy=None)
+    assert m.match("Penyediaan Jasa Surat Menyurat", code="1 20 06 01 01").match_status == "matched"
+
+
+# --- names cut or run on, codes in the name cell, the document's bidang --------------------------
+
+@pytest.mark.parametrize("printed, code, expected", [
+    # renstra L1136-1137: names cut short of `... pada Perangkat Daerah` / `... pada SKPD`.
+    ("Administrasi Barang Milik Daerah", None, "X.XX.01.2.03"),
+    ("Penatausahaan Barang Milik Daerah", None, "X.XX.01.2.03.0006"),
+    ("Penatausahaan Barang Milik Daerah", "X XX 01 1.03 0006", "X.XX.01.2.03.0006"),
+    # renstra L1160: the indicator run into the name cell.
+    ("Penyediaan Jasa Pemeliharaan, Biaya Pemeliharaan, dan Pajak Kendaraan Perorangan Dinas atau Kendaraan Dinas Jabatan "
+     "Tersedianya Jasa Pemeliharaan, Biaya Pemeliharaan dan Pajak Kendaraan Perorangan Dinas Jabatan", None, "X.XX.01.2.09.0001"),
+])
+def test_cut_and_run_on_names_find_their_entry(matcher, printed, code, expected):
+    m = matcher.match(printed, code=code)
+    assert (m.match_status, m.nomenclature_code) == ("matched", expected)
+
+
+def test_a_cut_name_is_taken_only_when_it_begins_one_entry(matcher):
+    # renstra L1152: the kegiatan X.XX.01.2.08 cut by a page split, printed without the rest of its name.
+    cut = matcher.match("Penyediaan Jasa Penunjang")
+    assert (cut.match_status, cut.nomenclature_code, cut.match_method) == ("matched", "X.XX.01.2.08", "fuzzy")
+    assert "cut" in cut.reason
+    # `Koordinasi dan Penyusunan Laporan ...` begins six sub kegiatan of X.XX.01.2.01/2.02: none is guessed.
+    assert matcher.match("Koordinasi dan Penyusunan Laporan").match_status == "unmatched"
+
+
+@pytest.mark.parametrize("cell, code, name", [
+    ("Sub Kegiatan 1.03.02.2.01.65 Operasi dan Pemeliharaan Sungai", "1.03.02.2.01.65", "Operasi dan Pemeliharaan Sungai"),
+    ("Program 1.03.08 PROGRAM PENATAAN BANGUNAN GEDUNG", "1.03.08", "PROGRAM PENATAAN BANGUNAN GEDUNG"),
+    ("7 01 02 2.01 Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan", "7 01 02 2.01",
+     "Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan"),
+    ("Penyediaan Jasa Surat Menyurat", None, "Penyediaan Jasa Surat Menyurat"),
+    ("1.20.61", None, "1.20.61"),
+])
+def test_a_code_at_the_start_of_the_name_cell_is_split_off(cell, code, name):
+    assert split_code(cell) == (code, name)
+
+
+def test_the_run_uses_a_code_printed_in_the_name_cell():
+    # Renstra 2021-2026 DPUPR Grobogan p.120: `Sub Kegiatan <code> <name>` in one cell, extracted as a label row.
+    row = {"table_id": "t1", "level": "label", "kode_raw": None, "flags": [],
+           "uraian": "Sub Kegiatan 1.03.01.2.06.09 Penyelenggaraan Rapat Koordinasi dan Konsultasi SKPD"}
+    other = {"table_id": "t1", "level": "label", "kode_raw": None, "flags": [], "uraian": "Jumlah"}
+    version = match_rows([row, other], Matcher(load_builtin()))
+    assert version == BUILTIN_VERSION
+    assert (row["nomenclature_code"], row["match_method"], row["level"]) == ("X.XX.01.2.06.0009", "code", "sub_kegiatan")
+    assert row["flags"] == ["level_from_nomenclature"]
+    assert (other["match_status"], other["level"]) == (None, "label")
+
+
+SHARED_NAME = "Pembentukan dan Penumbuhan Karakter Keluarga Melalui Peningkatan Kesadaran Masyarakat"
+TWO_BIDANG = HEADER + (
+    "kabkota,urusan,7,UNSUR KEWILAYAHAN,\n"
+    "kabkota,bidang,7.01,KECAMATAN,7\n"
+    "kabkota,program,7.01.03,PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN,7.01\n"
+    "kabkota,kegiatan,7.01.03.2.02,Kegiatan Pemberdayaan Kelurahan,7.01.03\n"
+    "kabkota,sub_kegiatan,7.01.03.2.02.0002,Pembangunan Sarana dan Prasarana Kelurahan,7.01.03.2.02\n"
+    "kabkota,kegiatan,7.01.03.2.06,Pembinaan Ketahanan Keluarga,7.01.03\n"
+    f"kabkota,sub_kegiatan,7.01.03.2.06.0001,{SHARED_NAME},7.01.03.2.06\n"
+    "kabkota,urusan,8,UNSUR PENDUKUNG,\n"
+    "kabkota,bidang,8.01,KESATUAN BANGSA DAN POLITIK,8\n"
+    "kabkota,program,8.01.02,PROGRAM PEMBERDAYAAN DAN PENGAWASAN ORGANISASI KEMASYARAKATAN,8.01\n"
+    "kabkota,kegiatan,8.01.02.2.01,Pelaksanaan Pemberdayaan Organisasi Kemasyarakatan,8.01.02\n"
+    f"kabkota,sub_kegiatan,8.01.02.2.01.0006,{SHARED_NAME},8.01.02.2.01\n"
+)
+
+
+def test_a_name_shared_by_two_bidang_goes_to_the_documents_bidang(tmp_path):
+    # Renstra 2025-2026 Kecamatan Kanigaran prints 7.01.03.2.06.0001; the same name is also 8.01.02.2.01.0006.
+    import_reference(_write(tmp_path, TWO_BIDANG), version="two", store=tmp_path / "s")
+    m = Matcher(load_reference("two", store=tmp_path / "s"), legacy=None)
+    alone = m.match(SHARED_NAME)
+    assert (alone.match_status, alone.match_method) == ("ambiguous", "exact")
+    got = m.match_many(["Pembangunan Sarana dan Prasarana Kelurahan", "Kegiatan Pemberdayaan Kelurahan", SHARED_NAME])
+    assert (got[2].match_status, got[2].nomenclature_code) == ("matched", "7.01.03.2.06.0001")
+    assert "the document's bidang is 7.01" in got[2].reason
