@@ -18,10 +18,13 @@ Checks, each over exact decimals:
   confirms one of its candidates.
 - ``duplicate_row``: the same item with the same cells twice in a row (typically across a page break).
 
+- ``cross_document`` (in `audit_across.py`): a Renja against the Renstra and the LKjIP of the same
+  perangkat daerah; there too, within an LKjIP, the Perjanjian Kinerja's anggaran against the
+  realisation table (``cross_table``).
+
 Severities: ``error`` (more than rounding apart), ``rounding`` (within half a unit of the printed
 precision per rounded term), ``warning`` (suspicious or ambiguous, not a proven contradiction),
-``info``. Not done here: checks across documents (Renstra T-C.27, LKjIP realisasi), whose tables
-the extractor does not produce yet.
+``info``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ def audit_command(folder: Path, report: Path | None, out_dir: Path | None) -> No
     """Check the tables extracted into FOLDER (default data/clean) for figures that contradict each other.
 
     Sums of kegiatan and sub kegiatan against their program and kegiatan, T-C.31 against T-C.33,
-    the printed formulas (8 = (7/6) ...), malformed numbers and rows repeated across a page break.
+    the printed formulas (8 = (7/6) ...), malformed numbers and rows repeated across a page break;
+    across the documents of one perangkat daerah, the Renja's T-C.33 against the Renstra's T-C.27
+    and the LKjIP's anggaran and targets against the Renja of its year.
     Writes findings.parquet (one row per finding) and, with --report, an HTML report that shows
     each finding on a crop of its PDF page. Exits 0 whatever it finds; 1 when FOLDER has no outputs.
 
