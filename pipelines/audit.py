@@ -551,7 +551,7 @@ def _hierarchy_sums(t, families, duplicates, ledger, confirmed_duplicates) -> li
             elif fam.uncertain and any(ledger.printed(r, column) for r in fam.uncertain):
                 out.append(_sum_finding(t, p, fam, column, cell, actual, readings[0], "warning", ledger, readings=readings))
             else:
-                out.append(_sum_finding(t, p, fam, column, cell, actual, readings[0], "error", ledger))
+                out.append(_sum_finding(t, p, fam, column, cell, actual, readings[0], "error", ledger, readings=readings))
     return out
 
 
@@ -590,6 +590,14 @@ def _sum_finding(t, p, fam, column, cell, actual, reading, severity, ledger, rea
                 f": {reading.note})" if reading.note else ")")
         elif reading.note:
             msg += f" (reading {reading.note})"
+        # A sub kegiatan printed once without a location and again per kelurahan: the kelurahan rows are its
+        # siblings (the reading above); say what the other reading, the first row as their total, gives.
+        for unlocated, located in _subtotal_groups(reading.rows):
+            in_rows = _sum(t, located, column, ledger)
+            if in_rows is None or readings is None or expected - in_rows == actual:
+                continue  # (equal: the parent holds the first row's figure alone, which the message says already)
+            msg += (f"; read as the total of its {len(located)} kelurahan rows (which add up to {_fmt(in_rows)}), "
+                    f"row {unlocated.row_no} would make them add up to {_fmt(expected - in_rows)}, not {_fmt(actual)} either")
     confirmed = [r for r in children if (t.table_id, r.row_no, column) in ledger.confirmed]
     if confirmed:
         msg += "; " + ", ".join(f"row {r.row_no} counted as {_fmt(ledger.confirmed[(t.table_id, r.row_no, column)][0])}, "

@@ -359,3 +359,12 @@ def test_the_report_shows_every_finding_with_its_numbers_and_its_page(seed, tmp_
     browser.find_element("css selector", "nav.filters input[value=info]").click()
     assert browser.find_element("id", "shown-count").text == str(sum(f["severity"] != "info" for f in findings.values()))
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_per_kelurahan_rows_that_add_up_neither_way_say_what_both_readings_give():
+    # kegiatan 400; the kecamatan row 50 and its kelurahan rows 100 + 200 as siblings give 350; read as the
+    # kelurahan rows' total, the kecamatan row (50, though they add up to 300) would give 50: neither is 400
+    rows = [(lv, name, page, fig.format(k="400", s="50")) for lv, name, page, fig in KELURAHAN]
+    (f,) = [f for f in _audit(_outputs(rows, extra=SUB)) if f.severity == "error"]
+    assert (f.expected, f.actual, f.row_nos) == (D(350), D(400), (1, 2, 3, 4))
+    assert "read as the total of its 2 kelurahan rows (which add up to 300), row 2 would make them add up to 50, not 400 either" in f.message
