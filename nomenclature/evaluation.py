@@ -64,8 +64,10 @@ def printed_pairs(rows: pd.DataFrame) -> pd.DataFrame:
                                       "scheme", "name", "where"])
 
 
-def pemda_of(code: str) -> str:
-    return "provinsi" if kegiatan_digit(code) == "1" and not code.startswith("X") else "kabkota"
+def pemda_of(codes) -> str:
+    """Whose list a document follows, by the kegiatan digit of its codes (1 provinsi, 2 kab/kota), as the matcher decides."""
+    digits = [kegiatan_digit(c) for c in codes if c and not c.startswith("X")]
+    return "provinsi" if digits.count("1") > digits.count("2") else "kabkota"
 
 
 def label(pairs: pd.DataFrame, reference: Reference, older: Reference | None = None,
@@ -96,9 +98,10 @@ def label(pairs: pd.DataFrame, reference: Reference, older: Reference | None = N
         s = successors[successors["status"] == "only_2023"]
         succ = {c: cands.split() for c, cands in zip(s["code"], s["candidates_2027"]) if isinstance(cands, str) and cands.strip()}
     rows = []
+    doc_pemda = {d: pemda_of(g[g["scheme"] == "current"]["code"]) for d, g in pairs.groupby("doc_id")}
     for r in pairs.itertuples(index=False):
         rec = r._asdict()
-        rec.update(pemda=pemda_of(r.code), truth=None, truth_level=None, label_status=None, agreement=None)
+        rec.update(pemda=doc_pemda[r.doc_id], truth=None, truth_level=None, label_status=None, agreement=None)
         if r.scheme == "13/2006":
             rec["label_status"] = "legacy"
             rows.append(rec)
