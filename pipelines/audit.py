@@ -333,9 +333,10 @@ def _audit_document(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> l
     for t in doc_tables:
         out += _hierarchy_sums(t, families[t.table_id], duplicates[t.table_id], ledger, confirmed_duplicates)
     out += _cross_tables(doc_id, doc_tables, ledger)
-    from .audit_across import lkjip_budget_tables
+    from .audit_across import lkjip_budget_tables, renja_pagu_table
 
     out += lkjip_budget_tables(doc_tables, ledger)
+    out += renja_pagu_table(doc_tables, ledger)
     for t in doc_tables:
         out += _formulas(t)
         out += _numbers(t, families[t.table_id], ledger)

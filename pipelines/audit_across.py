@@ -310,7 +310,9 @@ class _Side:
         return self.ledger.amount(self.item.table, self.row, self.column)
 
     def where(self) -> str:
-        return f"the {_KIND.get(self.doc.get('doc_type'), 'document')} {self.item.table.code} (row {self.row.row_no}, page {self.row.page})"
+        kind = _KIND.get(self.doc.get("doc_type"), "document")
+        table = self.item.table.code if self.item.table.code != "other" else "untitled pagu table"
+        return f"the {kind} {table} (row {self.row.row_no}, page {self.row.page})"
 
 
 _KIND = {"renja": "Renja", "renstra": "Renstra", "lkjip": "LKjIP"}
@@ -423,12 +425,18 @@ def _money_finding(a: _Side, b: _Side, how, x, y, sa, sb, diff, severity, year, 
     msg += _grouping_note(a, b)
     severity, msg = _weigh(severity, msg, _doubts(a.item.table, [a.cell]) + _doubts(b.item.table, [b.cell]))
     return Finding(
-        doc_id=a.doc["doc_id"], other_doc_id=b.doc["doc_id"], check="cross_document", severity=severity,
-        table_code=table_code, message=msg,
+        **_across(a, b), severity=severity, table_code=table_code, message=msg,
         cells=(CellRef(a.item.table.table_id, r.row_no, a.column, "checked"), CellRef(b.item.table.table_id, b.row.row_no, b.column)),
         row_nos=(r.row_no, b.row.row_no), pages=(r.page, b.row.page), item=item, column=column, tahun=year,
         expected=y * sb, actual=x * sa, difference=diff,
     )
+
+
+def _across(a: _Side, b: _Side) -> dict:
+    """Two tables of one document are a cross_table finding, of two documents a cross_document one."""
+    same = a.doc["doc_id"] == b.doc["doc_id"]
+    return {"doc_id": a.doc["doc_id"], "other_doc_id": None if same else b.doc["doc_id"],
+            "check": "cross_table" if same else "cross_document"}
 
 
 def _grouping_note(a: _Side, b: _Side) -> str:
@@ -590,4 +598,46 @@ def _pk_against_realisation(pk: _Table, real: _Table, ledger: _Ledger) -> list[F
             row_nos=(p.row_no,) + tuple(r.row_no for r in parts), pages=tuple(sorted({p.page} | {r.page for r in parts})),
             item=p.item, column="anggaran", tahun=p.values["anggaran"].tahun, expected=y, actual=x, difference=diff,
         ))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Within a Renja: the untitled pagu table of Bab IV against T-C.33
+
+
+def renja_pagu_table(doc_tables: list[_Table], ledger: _Ledger) -> list[Finding]:
+    """A Renja's Bab IV often lists its programs and kegiatan with one pagu column and no caption (`other`).
+
+    Taken for the plan year's pagu only when it is recognisably that table: a narrow table (four columns at
+    most) with one money column named pagu, whose items, with amounts, join T-C.33's items for half of them
+    at least (and three at least). Its pagu is then compared with the T-C.33 pagu indikatif, item by item.
+    """
+    t33s = [t for t in doc_tables if t.code == "T-C.33" and "pagu_indikatif" in t.columns]
+    if not t33s:
+        return []
+    right = _items(t33s)
+    doc = {"doc_id": t33s[0].doc_id, "doc_type": "renja"}
+    out = []
+    for t in doc_tables:
+        pagu = [c for c in t.money if "pagu" in c]
+        if t.code != "other" or len(t.columns) > 4 or len(pagu) != 1 or len(t.money) != 1:
+            continue
+        column = pagu[0]
+        left = [it for it in _items([t]) if _amount_of(column)(it) is not None]
+        pairs = _pair(left, right, _amount_of(column), _amount_of("pagu_indikatif"))
+        if len(pairs) < 3 or len(pairs) * 2 < len(left):
+            continue  # not recognisably the pagu table of T-C.33's items
+        years = {c.tahun for r in t.rows for c in r.values.values() if c.tahun}
+        plan = {c.tahun for t33 in t33s for r in t33.rows for n, c in r.values.items() if n == "pagu_indikatif" and c.tahun}
+        if years and plan and not years & plan:
+            continue  # a pagu of another year
+        sides = [(_Side(doc, a, ra, column, ledger), _Side(doc, b, rb, "pagu_indikatif", ledger), how)
+                 for a, b, how in pairs for ra, rb in [(_printed(a, column), _printed(b, "pagu_indikatif"))] if ra and rb]
+        year = min(plan) if plan else None
+        found = _money(sides, year, "error", "other / T-C.33", f"{column} / pagu_indikatif")
+        why = (f"the untitled table from page {t.rows[0].page} is taken for the pagu table of Bab IV because "
+               f"{len(pairs)} of its {len(left)} items with an amount are T-C.33 items")
+        for f in found:
+            f.message = f"{f.message.rstrip('.')}; {why}."
+        out += found
     return out

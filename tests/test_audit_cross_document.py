@@ -341,3 +341,115 @@ def test_an_item_printed_twice_joins_the_printing_that_carries_the_years_amount(
     (f,) = _cross_of(_records([_renja(renja), _renstra(renstra, meta)]))
     assert (f.row_nos, f.difference) == ((1, 1), D(-26624500))
     assert "of its 2 printings the one with an amount" in f.message
+
+
+# --------------------------------------------------------------------------------------------------
+# Within a Renja: the untitled pagu table of Bab IV (seed l.1093-1165) against T-C.33
+
+# (seed line, PROGRAM DAN KEGIATAN, PAGU INDIKATIF (Rp), bold) as printed
+BAB_IV = [
+    (1102, 'PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA', '10.001.375.464', False),
+    (1103, 'Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah', '40.000.000', False),
+    (1104, 'Penyusunan Dokumen Perencanaan Perangkat Daerah', '15.000.000', False),
+    (1105, 'Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD', '25.000.000', False),
+    (1109, 'Administrasi Keuangan Perangkat Daerah', '9.396.542.012', True),
+    (1110, 'Penyediaan Gaji dan Tunjangan ASN', '9.063.123.412', False),
+    (1111, 'Pelaksanaan Penatausahaan dan Pengujian/Verifikasi Keuangan SKPD', '333.418.600', False),
+    (1112, 'Administrasi Kepegawaian Perangkat Daerah', '9.616.000', True),
+    (1113, 'Pengadaan Pakaian Dinas Beserta Atribut Kelengkapannya', '4.616.000', False),
+    (1114, 'Sosialisasi Peraturan Perundang-Undangan', '5.000.000', False),
+    (1115, 'Administrasi Umum Perangkat Daerah', '216.998.152', True),
+    (1116, 'Penyediaan Peralatan dan Perlengkapan Kantor', '133.122.999', False),
+    (1117, 'Penyediaan Barang Cetak dan Penggandaan', '15.275.153', False),
+    (1118, 'Penyediaan Bahan Bacaan dan Peraturan Perundang-undangan', '3.600.000', False),
+    (1119, 'Fasilitasi Kunjungan Tamu', '10.000.000', False),
+    (1120, 'Penyelenggaraan Rapat Koordinasi dan Konsultasi SKPD', '55.000.000', False),
+    (1121, 'Pengadaan Barang Milik Daerah Penunjang Urusan Pemerintah Daerah', '10.000.000', True),
+    (1122, 'Pengadaan Kendaraan Dinas Operasional atau Lapangan', '', False),
+    (1123, 'Pengadaan Peralatan dan Mesin Lainnya', '10.000.000,00', False),
+    (1124, 'Pengadaan Sarana dan Prasarana Gedung Kantor atau Bangunan Lainnya', '', False),
+    (1125, 'Penyediaan Jasa Penunjang Urusan Pemerintahan Daerah', '269.454.000', True),
+    (1126, 'Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik', '173.400.000,00', False),
+    (1127, 'Penyediaan Jasa Pelayanan Umum Kantor', '96.054.000,00', False),
+    (1128, 'Pemeliharaan Barang Milik Daerah Penunjang Urusan Pemerintahan Daerah', '58.765.300', True),
+    (1129, 'Penyediaan Jasa Pemeliharaan, Biaya Pemeliharaan dan Pajak Kendaraan Perorangan Dinas atau Kendaraan Dinas Jabatan', '10.765.300,00', False),
+    (1130, 'Penyediaan Jasa Pemeliharaan, Biaya Pemeliharaan, Pajak, dan Perizinan Kendaraan Dinas Operasional atau Lapangan', '20.000.000,00', False),
+    (1131, 'Pemeliharaan Peralatan dan Mesin Lainnya', '20.000.000,00', False),
+    (1132, 'Pemeliharaan/Rehabilitasi Gedung Kantor dan Bangunan Lainnya', '8.000.000,00', False),
+    (1133, 'PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK', '1.069.713.200', True),
+    (1134, 'Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan', '1.006.059.200', True),
+    (1135, 'Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan', '1.006.059.200,00', False),
+    (1136, 'Penyelenggaraan Urusan Pemerintahan yang tidak Dilaksanakan oleh Unit Kerja Perangkat Daerah yang ada di Kecamatan', '63.654.000', True),
+    (1137, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan', '63.654.000,00', False),
+    (1141, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (Sub unit Curahgrinting)', '107.502.000,00', False),
+    (1142, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (sub unit Tisnonegaran)', '60.000.000,00', False),
+    (1143, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (sub unit Kanigaran)', '107.502.000,00', False),
+    (1144, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (sub unit Kebonsari Kulon)', '99.642.000,00', False),
+    (1145, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (sub unit Kebonsari Wetan)', '107.502.000,00', False),
+    (1146, 'Peningkatan Efektifitas Pelaksanaan Pelayanan kepada Masyarakat di Wilayah Kecamatan (sub unit Sukoharjo)', '90.900.000,00', False),
+    (1147, 'PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN', '199.668.000', True),
+    (1148, 'Pemberdayaan Lembaga Kemasyarakatan Tingkat Kecamatan', '199.668.000', True),
+    (1149, 'Peningkatan Kapasitas Lembaga Kemasyarakatan', '199.668.000,00', False),
+    (1150, 'Kegiatan Pemberdayaan Kelurahan', '', True),
+    (1151, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Curahgrinting)', '200.000.000,00', False),
+    (1152, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Tisnonegaran)', '130.000.000,00', False),
+    (1153, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Kanigaran)', '232.000.000,00', False),
+    (1154, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Kebonsari Kulon)', '160.000.000,00', False),
+    (1155, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Kebonsari Wetan)', '63.010.000,00', False),
+    (1156, 'Pemberdayaan Masyarakat di Kelurahan (sub unit Sukoharjo)', '184.750.000,00', False),
+    (1157, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Curahgrinting)', '100.000.000,00', False),
+    (1158, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Tisnonegaran)', '165.000.000,00', False),
+    (1159, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Kanigaran)', '67.371.400,00', False),
+    (1160, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Kebonsari Kulon)', '140.000.000,00', False),
+    (1161, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Kebonsari Wetan)', '235.000.000,00', False),
+    (1162, 'Pembangunan Sarana dan Prasarana Kelurahan (sub unit Sukoharjo)', '96.650.000,00', False),
+    (1163, 'PROGRAM PENYELENGGARAAN URUSAN PEMERINTAHAN UMUM', '199.668.000', True),
+    (1164, 'Penyelenggaraan Urusan Pemerintahan Umum sesuai Penugasan Kepala Daerah', '199.668.000', True),
+    (1165, 'Fasilitasi, Koordinasi dan Pembinaan (Bimtek, Sosialisasi, Konsultasi) Wawasan Kebangsaan dan Ketahanan Nasional', '199.668.000,00', False),
+]
+
+
+def _bab_iv_table(rows):
+    return {"table_code": "other", "caption": [], "subcaption": None, "heading": "BAB IV. RENCANA KERJA DAN PENDANAAN PERANGKAT DAERAH",
+            "before": ["Rencana program, kegiatan, dan pendanaan indikatif adalah sebagai berikut:"], "n_cols": 2,
+            "n_header_rows": 1, "numeric_cols": [1], "col_widths": [30, 10],
+            "header": [{"text": "PROGRAM DAN KEGIATAN", "row": 0, "col": 0, "rowspan": 1, "colspan": 1},
+                       {"text": "PAGU INDIKATIF (Rp)", "row": 0, "col": 1, "rowspan": 1, "colspan": 1}],
+            "rows": [{"cells": [name, fig], "bold": bold, "split_at_page_break": False, "seed_lines": [line]}
+                     for line, name, fig, bold in rows]}
+
+
+def test_the_untitled_pagu_table_of_bab_iv_against_t_c33(tmp_path):
+    spec = copy.deepcopy(load_spec("renja_2022_kanigaran"))
+    spec["tables"] = [t for t in spec["tables"] if t["table_code"] == "T-C.33"] + [_bab_iv_table(BAB_IV)]
+    doc = build_document(spec, LAYOUTS["ruled"], tmp_path / "renja.pdf")
+    write_outputs([process_file(doc.path)], tmp_path / "clean")
+    o = load_outputs(tmp_path / "clean")
+    assert [t["table_code"] for t in o["tables"].to_pylist()] == ["T-C.33", "other"]
+    found = [f for f in audit(o["documents"], o["tables"], o["rows"], o["values"]) if f.table_code == "other / T-C.33"]
+    page = {(t.table_code, n + 1): t.row_pages[n][0] for t in doc.tables for n in range(t.n_rows)}
+    # (Bab IV row, T-C.33 row, Bab IV pagu, T-C.33 pagu 2022): Bab IV prints T-C.31's Hasil Analisis figures
+    want = [
+        (29, 29, D(1069713200), D(1642761200)),  # program 7.01.02: l.1133 / l.1053
+        (32, 30, D(63654000), D(636702000)),  # kegiatan 7.01.02.2.02: l.1136 / l.1054
+        (40, 44, D(199668000), D(1973449400)),  # program 7.01.03: l.1147 / l.1084
+        (56, 40, D(199668000), D(338168000)),  # program 7.01.05: l.1163 / l.1068
+        (57, 41, D(199668000), D(338168000)),  # its kegiatan: l.1164 / l.1069
+        (58, 42, D(199668000), D(338168000)),  # its sub kegiatan: l.1165 / l.1070
+    ]
+    assert [(f.check, f.severity, f.row_nos, f.actual, f.expected, f.difference, f.tahun, f.pages, f.other_doc_id) for f in found] == [
+        ("cross_table", "error", (a, b), x, y, x - y, 2022, (page[("other", a)], page[("T-C.33", b)]), None) for a, b, x, y in want]
+    # (the list is complete: the kegiatan Pemberdayaan Kelurahan printed without a pagu, l.1150, and the other joined items
+    # agree with T-C.33)
+    assert "the untitled table from page" in found[0].message and "are T-C.33 items" in found[0].message
+
+
+def test_a_narrow_table_of_other_items_is_not_taken_for_the_pagu_table(tmp_path):
+    # the same table with names that are not T-C.33's (only its first row joins) is not compared
+    rows = [(line, f"Usulan {i} Kelurahan Sukoharjo" if i > 1 else name, fig, bold) for i, (line, name, fig, bold) in enumerate(BAB_IV)]
+    spec = copy.deepcopy(load_spec("renja_2022_kanigaran"))
+    spec["tables"] = [t for t in spec["tables"] if t["table_code"] == "T-C.33"] + [_bab_iv_table(rows)]
+    doc = build_document(spec, LAYOUTS["ruled"], tmp_path / "renja.pdf")
+    write_outputs([process_file(doc.path)], tmp_path / "clean")
+    o = load_outputs(tmp_path / "clean")
+    assert not [f for f in audit(o["documents"], o["tables"], o["rows"], o["values"]) if f.table_code == "other / T-C.33"]
