@@ -16,10 +16,12 @@ Items are joined by nomenclature code (the matched code, else the printed kode) 
 then by normalised name; a lokasi spelled differently (Curahgriting, Curahgrinting) joins when one
 spelling is clearly the closest. `lkjip_budget_tables` compares, within one LKjIP, the anggaran per
 program of the Perjanjian Kinerja (LKJIP-PK-ANGGARAN) with the realisation table (LKJIP-ANGGARAN),
-summed per program when it lists only kegiatan or sub kegiatan.
+summed per program when it lists only kegiatan or sub kegiatan; `renja_pagu_table` compares a
+Renja's untitled Bab IV pagu table with its T-C.33, when the table is recognisably that one.
 
-Not done: the untitled pagu table of a Renja's Bab IV (extracted as `other`, with no columns that
-say reliably what it holds); documents whose title pages name no perangkat daerah are not grouped.
+A document whose title pages name no perangkat daerah is grouped by the items it shares with a group
+of its pemda, or not at all. An item joined wrongly gives a wrong finding, so items that cannot be
+joined one to one are left out: recall is traded for findings an auditor can trust.
 """
 
 from __future__ import annotations
