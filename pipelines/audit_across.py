@@ -26,6 +26,7 @@ joined one to one are left out: recall is traded for findings an auditor can tru
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -87,33 +88,37 @@ def _same_opd(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return x == y or (len(x) >= 3 and y[: len(x)] == x)
 
 
-def group_documents(documents: list[dict], item_names: dict[str, set[str]] | None = None) -> list[list[dict]]:
+def group_documents(documents: list[dict], item_names=None) -> list[list[dict]]:
     """Documents of one perangkat daerah together (only groups with more than one document).
 
-    A document whose title pages name no perangkat daerah joins, when `item_names` (doc_id → names of
-    the items of its program tables) is given, the group of its pemda with which it shares the most
+    A document whose title pages name no perangkat daerah joins, when `item_names` (doc_id → the names of
+    the items of its program tables, a function) is given, the group of its pemda with which it shares the most
     items that no other group has: three at least, and twice as many as with any other group. Such a
     document gets `grouped_by_items` set in the returned records.
     """
     keyed = [(group_key(d.get("pemda"), d.get("perangkat_daerah")), d) for d in documents
              if d.get("status") in (None, "ok") and d.get("doc_type") in ("renja", "renstra", "lkjip")]
     groups: list[list[tuple]] = []
+    # names that can be the same agree in their first three words (see _same_opd): only those are compared
+    buckets: dict[tuple[str, ...], list[list[tuple]]] = defaultdict(list)
     for k, d in keyed:
         if not k:
             continue
-        for g in groups:
+        bucket = buckets[tuple(k[1].split()[:3])]
+        for g in bucket:
             if all(_same_opd(k, k2) for k2, _ in g):
                 g.append((k, d))
                 break
         else:
-            groups.append([(k, d)])
+            bucket.append([(k, d)])
+            groups.append(bucket[-1])
     for k, d in keyed:
         if k or not item_names:
             continue
         pemda = " ".join(_words(d.get("pemda")))
         candidates = [g for g in groups if not pemda or all(not k2[0] or k2[0] == pemda for k2, _ in g)]
-        names = [set().union(*(item_names.get(x["doc_id"], set()) for _, x in g)) for g in candidates]
-        mine = item_names.get(d["doc_id"], set())
+        names = [set().union(*(item_names(x["doc_id"]) for _, x in g)) for g in candidates]
+        mine = item_names(d["doc_id"])
         scores = sorted(((len(mine & n - set().union(*(m for m in names if m is not n))), i) for i, n in enumerate(names)), reverse=True)
         if scores and scores[0][0] >= 3 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
             candidates[scores[0][1]].append((candidates[scores[0][1]][0][0], {**d, "grouped_by_items": scores[0][0]}))
@@ -261,7 +266,7 @@ def _same_indicator(a: str | None, b: str | None) -> bool:
 
 def across_documents(documents: list[dict], docs: dict[str, list[_Table]], ledgers: dict[str, _Ledger]) -> list[Finding]:
     out: list[Finding] = []
-    names = {doc_id: _item_names(tables) for doc_id, tables in docs.items()}
+    names = functools.lru_cache(maxsize=None)(lambda doc_id: _item_names(docs.get(doc_id, [])))  # only when needed
     for group in group_documents([d for d in documents if d["doc_id"] in docs], names):
         renjas = [(d, _renja_year(d, docs[d["doc_id"]])) for d in group if d["doc_type"] == "renja"]
         for renja, year in renjas:
