@@ -14,6 +14,9 @@ Sections (each can be skipped, see --help):
               pages: the corpus Renja T-C pages (manifest.json) and the real Renja T-C pages named in
               ``../shared/realdocs/SOURCES.md``. The pages are copied into one small PDF per source
               document, and all three systems read that same file (one child process per run).
+5. nomenclature  ``nomenclature_bench.py``: right / wrong per level of the matcher on the held-out half
+              of a labelled set built from extracted real rows (printed code next to the name), the
+              scorer comparison, the WRatio@90 baseline, and 10,000 names against the full reference.
 
 Prints a final summary block (one line per metric) and writes every number to
 ``bench-results.json`` in the current directory.
@@ -47,7 +50,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "nomenclature")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -684,6 +687,10 @@ def summary_block(results: dict) -> list[str]:
                      for key in ("corpus", "real") if (v := pe.get(key, {}).get(peer))]
             if parts:
                 lines.append(f"speed vs {label} (peer s / our s, same T-C pages{note}): " + "; ".join(parts))
+    if "nomenclature" in results:
+        from nomenclature_bench import summary_lines  # tests/benchmarks/nomenclature_bench.py
+
+        lines += summary_lines(results["nomenclature"])
     lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
     return lines
 
@@ -741,6 +748,11 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = bench_realdocs(args)
                 elif name == "peers":
                     results[name] = bench_peers(args, work)
+                elif name == "nomenclature":
+                    hr("nomenclature: matching on real documents (tests/benchmarks/nomenclature_bench.py)")
+                    from nomenclature_bench import main as bench_nomenclature  # same folder as this file
+
+                    results[name] = bench_nomenclature([])
             except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
                 traceback.print_exc()
                 results[name] = {"error": f"{type(ex).__name__}: {ex}"}

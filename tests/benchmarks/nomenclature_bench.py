@@ -8,10 +8,11 @@ without it). Called by `make bench` (tests/benchmarks/bench.py, section `nomencl
 
 1. The reference: `nomenclature.csv` (pemutakhiran 2027) and `nomenclature_kabkota_2023.csv`,
    installed with our importer into a temporary store; `kabkota_2023_vs_2027.csv` for successors.
-2. The rows: `sakip extract` on ../shared/realdocs and on the corpus PDFs of the three seeds
-   (layout a), into build/nomenclature_bench/ (the run's own cache makes a re-run cheap as long
-   as the code did not change; the nomenclature code is part of the cache key, so changing the
-   matcher re-extracts, about 4 min on 2 cores).
+2. The rows: `sakip extract` of the committed code (HEAD, unpacked in build/nomenclature_bench/src)
+   on ../shared/realdocs and on the corpus PDFs of the three seeds (layout a), into
+   build/nomenclature_bench/ (the run's own cache makes a re-run cheap while HEAD's extraction and
+   nomenclature code stay the same; else about 4 min on 2 cores). The matcher measured is the
+   checkout's, imported here.
 3. The labelled set (`nomenclature.evaluation`): every item row that prints a code of the current
    shape next to its name, the code's entry in 2027 as the truth (a 2023-only code via its
    successor, a 90/2019 two-digit sub kegiatan code via the same name under the printed kegiatan;
@@ -62,17 +63,41 @@ def install_references(store: Path) -> tuple[Reference, Reference, pd.DataFrame]
     return load_reference("pemutakhiran-2027", store), load_reference("kabkota-2023", store), successors
 
 
+def committed_code() -> Path:
+    """The committed code (`git archive HEAD`) in build/nomenclature_bench/src, to extract with: work in
+    progress in the checkout (a run refuses code that changes under it) does not stop the bench.
+    The checkout itself when it is not a git repository."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        src = WORK / "src"
+        if not (src / ".head").exists() or (src / ".head").read_text() != head:
+            import io
+            import shutil
+            import tarfile
+
+            shutil.rmtree(src, ignore_errors=True)
+            tar = subprocess.run(["git", "archive", "--format=tar", head], cwd=REPO, capture_output=True, check=True).stdout
+            with tarfile.open(fileobj=io.BytesIO(tar)) as t:
+                t.extractall(src, filter="data")
+            (src / ".head").write_text(head)
+        return src
+    except (OSError, subprocess.CalledProcessError):
+        return REPO
+
+
 def extract(rows_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """rows.parquet and documents.parquet of realdocs + the seeds' corpus PDFs (extracting them unless `rows_dir`)."""
     info = {}
     if rows_dir is None:
         rows_dir = WORK
-        env = dict(os.environ, SAKIP_NOMENCLATURE=str(WORK / "empty-store"))  # the run's own matching is not measured
+        code = committed_code()
+        # The run's own matching is not what is measured: it uses the built-in list.
+        env = dict(os.environ, SAKIP_NOMENCLATURE=str(WORK / "empty-store"), PYTHONPATH=str(code))
         for name, inputs in (("realdocs", [SHARED / "realdocs"]), ("corpus", [SHARED / "corpus" / "pdfs" / f for f in CORPUS_SEEDS])):
             t0 = time.perf_counter()
             cmd = [sys.executable, "-c", "from pipelines.cli import main; main()", "extract", *map(str, inputs),
                    "--out", str(WORK / name)]
-            done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+            done = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True)
             if done.returncode != 0 or not (WORK / name / "rows.parquet").exists():
                 raise RuntimeError(f"sakip extract {name} failed: {done.stderr.strip()[-500:]}")
             work_line = next((ln for ln in done.stdout.splitlines() if ln.startswith("work:")), "")
