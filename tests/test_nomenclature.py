@@ -552,3 +552,29 @@ def test_a_name_shared_by_two_bidang_goes_to_the_documents_bidang(tmp_path):
     got = m.match_many(["Pembangunan Sarana dan Prasarana Kelurahan", "Kegiatan Pemberdayaan Kelurahan", SHARED_NAME])
     assert (got[2].match_status, got[2].nomenclature_code) == ("matched", "7.01.03.2.06.0001")
     assert "the document's bidang is 7.01" in got[2].reason
+
+
+# --- the labelled set (nomenclature/evaluation.py) -----------------------------------------------
+
+def test_printed_codes_become_ground_truth_only_when_they_fit_the_reference():
+    from nomenclature import evaluation as ev
+
+    ref = load_builtin()
+    rows = pd.DataFrame([
+        # doc a: a current document (renstra seed lines), its codes printed in the code column or the name cell.
+        ("a", "t1", 1, "sub_kegiatan", "7 01 03 2.02 0002", "Pembangunan Sarana dan Prasarana Kelurahan Kelurahan Curahgriting"),
+        ("a", "t1", 2, "kegiatan", "X XX 01 1.03", "Administrasi Barang Milik Daerah"),  # digit 1 in a kab/kota list
+        ("a", "t1", 3, "sub_kegiatan", "7 01 03 2.02.0002", "Peningkatan Kapasitas Lembaga Kemasyarakatan"),  # a typo
+        ("a", "t1", 4, "label", None, "Sub Kegiatan 7.01.02.2.01.02 Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan"),
+        ("a", "t1", 5, "sub_kegiatan", "7.01.02.2.01.09", "Pelaksanaan Kegiatan Pemerintahan di Tingkat Kecamatan"),  # no such code
+        # doc b: Permendagri 13/2006 codes only (Renja 2019 Bappeda Padang Panjang).
+        ("b", "t2", 1, "program", "1 06 01", "Program Pelayanan Administrasi Perkantoran"),
+        ("b", "t2", 2, "program", "1 06 01 01", "Penyediaan jasa surat menyurat"),
+    ], columns=["doc_id", "table_id", "row_no", "level", "kode_raw", "uraian"]).assign(page=1)
+    lab = ev.label(ev.printed_pairs(rows), ref)
+    assert lab["label_status"].tolist() == ["current", "current", "disagrees", "current", "not_in_reference", "legacy", "legacy"]
+    assert [t if isinstance(t, str) else None for t in lab["truth"]][:4] == [
+        "7.01.03.2.02.0002", "X.XX.01.2.03", None, "7.01.02.2.01.0002"]
+    assert lab.loc[3, ["where", "name"]].tolist() == ["name", "Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan"]
+    assert set(lab["pemda"]) == {"kabkota"}
+    assert ev.split(pd.Series(["Penyediaan Jasa Surat Menyurat", "PENYEDIAAN JASA SURAT MENYURAT"])).nunique() == 1
