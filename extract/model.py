@@ -161,5 +161,7 @@ class ExtractedDocument:
     tables: list[LogicalTable]
     front_text: str  # text of the first pages, for document metadata
     text_pages: int  # pages with a text layer
-    scanned_pages: list[int] = field(default_factory=list)
+    scanned_pages: list[int] = field(default_factory=list)  # scanned pages left unread (no OCR)
     analysed_pages: int = 0  # pages that got the full layout analysis (the rest are prose)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose words come from OCR
+    ocr_note: str = ""  # why scanned pages were not OCR'd (e.g. Tesseract is not installed)

@@ -8,6 +8,9 @@ file is done, so a killed run keeps every finished file and resumes with the res
 The file index remembers the sha256 of each input path with its size and modification time, so a
 re-run over thousands of unchanged files reads none of them.
 
+OCR'd copies of scanned PDFs (`extract.ocr`) are kept beside the entries, under `root/ocr/`, named by
+the file's sha256 and the OCR setup: a file extracted again (new code) is not OCR'd again.
+
 This module does not decide which files to run (`run.py`) nor how outputs are laid out (`writers.py`).
 """
 
@@ -57,24 +60,28 @@ def code_version() -> str:
 CODE_VERSION = code_version()
 
 
-def planned_version() -> str:
-    """The result version a run starts with: the code on disk now (what new workers will import) and
-    the installed nomenclature. Names the cache entries the run reads and writes."""
-    return _result_version(code_version())
+def planned_version(ocr: str = "auto") -> str:
+    """The result version a run starts with: the code on disk now (what new workers will import), the
+    installed nomenclature and the OCR mode and setup. Names the cache entries the run reads and writes."""
+    return _result_version(code_version(), ocr)
 
 
-@functools.lru_cache(maxsize=1)
-def running_version() -> str:
+@functools.lru_cache(maxsize=4)
+def running_version(ocr: str = "auto") -> str:
     """The result version of the code this process imported: a worker compares it with the run's."""
-    return _result_version(CODE_VERSION)
+    return _result_version(CODE_VERSION, ocr)
 
 
-def _result_version(code: str) -> str:
-    """16 hex digits naming the code version and the nomenclature (version and content) in use."""
+def _result_version(code: str, ocr: str = "auto") -> str:
+    """16 hex digits naming the code version, the nomenclature (version and content) and the OCR in use:
+    a scan extracted without Tesseract (needs_ocr) is extracted again once Tesseract is installed."""
+    from extract.ocr import ocr_version
+
     from .matching import default_matcher
 
     ref = default_matcher().reference
-    h = hashlib.sha256(f"{code}\0{ref.version}\0".encode())
+    ocr_setup = "never" if ocr == "never" else f"{ocr} {ocr_version()}"
+    h = hashlib.sha256(f"{code}\0{ref.version}\0{ocr_setup}\0".encode())
     h.update(_nomenclature_digest(ref))
     return h.hexdigest()[:16]
 
@@ -153,6 +160,11 @@ class ResultCache:
         self.root = Path(root)
         self._index_path = self.root / "files.json"
         self._index: dict[str, list] | None = None
+
+    @property
+    def ocr_dir(self) -> Path:
+        """Where OCR'd copies of scanned files are kept (see extract.ocr)."""
+        return self.root / "ocr"
 
     def entry_path(self, sha: str, version: str) -> Path:
         return self.root / "results" / sha[:2] / f"{sha}-{version}.arrow"

@@ -44,9 +44,12 @@ def main(verbose: bool) -> None:
                    "Needs the `cluster` extra.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the per-file result cache [default: beside --out, e.g. data/.clean.cache].")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="OCR (Tesseract, Indonesian): auto reads the scanned pages, always every page (ignoring the "
+                   "text layer), never none (a scan is recorded as needs_ocr).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout: float, force: bool,
-            scheduler: str | None, cache_dir: Path | None, progress: bool | None) -> None:
+            scheduler: str | None, cache_dir: Path | None, ocr: str, progress: bool | None) -> None:
     """Extract the tables of every file in PATHS (files or folders, recursive) into Parquet.
 
     Every input file gets a row in documents.parquet with its status (ok, no_tables, needs_ocr,
@@ -55,11 +58,16 @@ def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout
     Files already extracted by this version of the code are taken from the cache, so a re-run does
     only new or changed files, and a run stopped half-way (Ctrl-C, kill) goes on where it was.
 
+    Scanned pages are OCR'd with OCRmyPDF and Tesseract (apt-get install tesseract-ocr
+    tesseract-ocr-ind ghostscript); their values are marked source=ocr with Tesseract's confidence.
+    Without Tesseract a scan is recorded as needs_ocr, saying what to install.
+
     \b
     Examples:
       sakip extract data/raw --out data/clean
       sakip extract renja-2022.pdf renstra/ --out /tmp/out
       sakip extract /shared/pdfs --out /shared/clean --workers 16 --timeout 600
+      sakip extract scans/ --out /tmp/out --ocr always
       sakip extract /shared/pdfs --out /shared/clean --scheduler tcp://10.0.0.5:8786
     """
     from .parallel import ClusterUnavailable, VersionMismatch
@@ -72,7 +80,7 @@ def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout
     try:
         summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True),
                               workers=workers, timeout=timeout or None, force=force, scheduler=scheduler,
-                              cache_dir=cache_dir)
+                              cache_dir=cache_dir, ocr=ocr)
     except (ClusterUnavailable, VersionMismatch) as ex:
         raise click.ClickException(str(ex)) from ex
     click.echo(summary.text())

@@ -60,27 +60,30 @@ class TaskResult:
     peak_rss_mb: float | None = None  # the worker process's peak resident memory so far
     cpu_seconds: float | None = None  # CPU time of this file in the worker (user + system)
     analysed_pages: int | None = None  # pages that got the full layout analysis
+    ocr_pages: int | None = None  # pages read by OCR (from the OCR cache or OCR'd now)
 
 
-def extract_task(path: str, version: str, process: Callable | None = None) -> TaskResult:
-    """The per-file work, in a worker: extract, match, check against the schema, encode."""
+def extract_task(path: str, version: str, process: Callable | None = None, ocr=None) -> TaskResult:
+    """The per-file work, in a worker: extract, match, check against the schema, encode. `ocr` (an
+    `extract.OcrSettings`) says how scanned pages are OCR'd; OCRmyPDF runs `ocr.jobs` pages at a time."""
     from .cache import encode, running_version
     from .run import process_file
     from .writers import to_table
 
     start, cpu = time.perf_counter(), _cpu_seconds()
-    here = running_version()
+    here = running_version(ocr.mode if ocr is not None else "auto")
     if here != version:
         raise VersionMismatch(
-            f"a worker runs other extraction code or another nomenclature ({here}) than the run started with "
-            f"({version}): the code was changed during the run (run again), or the workers of the cluster do "
-            "not have the same sakip-tables checkout and nomenclature as this machine"
+            f"a worker runs other extraction code, another nomenclature or another OCR setup ({here}) than the "
+            f"run started with ({version}): the code was changed during the run (run again), or the workers of "
+            "the cluster do not have the same sakip-tables checkout, nomenclature and Tesseract as this machine"
         )
-    result = (process or process_file)(Path(path))
+    result = process(Path(path)) if process is not None else process_file(Path(path), ocr=ocr)
     tables = {"documents": to_table("documents", [result.document])}
     tables.update((name, to_table(name, getattr(result, name))) for name in ("tables", "rows", "values"))
     return TaskResult(path, result.document["sha256"], result.document, encode(tables),
-                      time.perf_counter() - start, _peak_rss_mb(), _cpu_seconds() - cpu, result.analysed_pages)
+                      time.perf_counter() - start, _peak_rss_mb(), _cpu_seconds() - cpu, result.analysed_pages,
+                      getattr(result, "ocr_pages", None))
 
 
 def failed_result(path: str, sha: str | None, message: str, seconds: float = 0.0) -> TaskResult:
@@ -133,7 +136,8 @@ class LocalWorkers:
         self.timeout = timeout or None
         self._pool = None
 
-    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None) -> Iterator[TaskResult]:
+    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
+            ocr=None) -> Iterator[TaskResult]:
         """`tasks` are (path, sha256) pairs; yields one TaskResult per task as it finishes."""
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures import TimeoutError as FutureTimeout
@@ -150,7 +154,7 @@ class LocalWorkers:
         try:
             pending = {}
             for path, sha in tasks:
-                future = self._pool.schedule(extract_task, args=(path, version, process), timeout=self.timeout)
+                future = self._pool.schedule(extract_task, args=(path, version, process, ocr), timeout=self.timeout)
                 pending[future] = (path, sha)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -188,12 +192,15 @@ def _die_with_parent() -> None:
 
 # --- a Dask cluster -------------------------------------------------------------------------------
 
-def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None) -> TaskResult:
-    """`extract_task` in a child process of this (Dask) worker, killed at the time limit."""
+def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None,
+                  ocr_mode: str = "auto") -> TaskResult:
+    """`extract_task` in a child process of this (Dask) worker, killed at the time limit. OCR'd copies are
+    not kept there (the cache lives on the machine the run started from)."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sakip-task-") as tmp:
         result_path = Path(tmp) / "result.pickle"
-        cmd = [sys.executable, "-m", "pipelines.parallel", path, version, str(result_path)] + ([process] if process else [])
+        cmd = [sys.executable, "-m", "pipelines.parallel", f"--ocr={ocr_mode}", path, version, str(result_path)]
+        cmd += [process] if process else []
         try:
             proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
                                   cwd=_project_root(), check=False)
@@ -234,12 +241,14 @@ class DaskWorkers:
         self.timeout = timeout or None
         self.workers = len(self.client.scheduler_info().get("workers", {}))
 
-    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None) -> Iterator[TaskResult]:
+    def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
+            ocr=None) -> Iterator[TaskResult]:
         from distributed import as_completed
 
         futures = {}
+        mode = ocr.mode if ocr is not None else "auto"
         for path, sha in tasks:
-            future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process),
+            future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process), mode,
                                         key=f"sakip-extract-{sha or path}", pure=False, retries=0)
             futures[future] = (path, sha)
         try:
@@ -263,11 +272,16 @@ class DaskWorkers:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m pipelines.parallel PATH VERSION RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH."""
+    """`python -m pipelines.parallel [--ocr=MODE] PATH VERSION RESULT_PATH [MODULE:FUNCTION]`: one task,
+    pickled to RESULT_PATH."""
+    from extract import OcrSettings
+
+    modes = [a.split("=", 1)[1] for a in argv if a.startswith("--ocr=")]
+    argv = [a for a in argv if not a.startswith("--ocr=")]
     path, version, out = argv[:3]
     process = _resolve(argv[3]) if len(argv) > 3 else None
     try:
-        result = extract_task(path, version, process)
+        result = extract_task(path, version, process, OcrSettings(mode=modes[-1] if modes else "auto"))
     except VersionMismatch as ex:
         result = ex
     from .cache import write_bytes_atomic

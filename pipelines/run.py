@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
-from extract import ExtractError, extract_document
+from extract import ExtractError, OcrSettings, extract_document
+from extract.ocr import OcrWord
 from normalize.document import document_meta
 from normalize.rows import normalize_table
 from normalize.scale import confirm_thousands
@@ -44,10 +45,12 @@ class FileResult:
     rows: list[dict] = field(default_factory=list)
     values: list[dict] = field(default_factory=list)
     analysed_pages: int | None = None  # pages that got the full layout analysis (the pre-scan skipped the rest)
+    ocr_pages: int | None = None  # pages read by OCR
 
 
-def process_file(path: Path, matcher=None) -> FileResult:
-    """One file → its records. `matcher` (a nomenclature Matcher) defaults to the installed reference."""
+def process_file(path: Path, matcher=None, ocr: OcrSettings | None = None) -> FileResult:
+    """One file → its records. `matcher` (a nomenclature Matcher) defaults to the installed reference;
+    `ocr` says whether and where scanned pages are OCR'd (default: auto, into a temporary folder)."""
     doc = {
         "doc_id": None, "source_path": str(path), "sha256": None, "n_pages": None, "doc_type": "unknown",
         "perangkat_daerah": None, "pemda": None, "tahun": None, "status": "failed", "message": None,
@@ -61,7 +64,7 @@ def process_file(path: Path, matcher=None) -> FileResult:
         return FileResult(doc)
     doc["sha256"], doc["doc_id"] = sha, sha[:16]
     try:
-        extracted = extract_document(path)
+        extracted = extract_document(path, ocr=ocr)
     except ExtractError as ex:
         doc["status"], doc["message"] = ex.status, ex.reason
         return FileResult(doc)
@@ -71,6 +74,7 @@ def process_file(path: Path, matcher=None) -> FileResult:
         return FileResult(doc)
     result = _records(doc, extracted)
     result.analysed_pages = getattr(extracted, "analysed_pages", None)
+    result.ocr_pages = len(extracted.ocr_pages)
     doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher())
     return result
 
@@ -101,11 +105,13 @@ def _records(doc: dict, extracted) -> FileResult:
             })
         for v in nt.values:
             value, note = _fit_decimal(v.value, v.note)
+            source, confidence = _provenance(t, nt, v, extracted.ocr_pages)
             result.values.append({
                 "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": v.row_no,
                 "column": v.column, "tahun": v.tahun, "value": value, "unit": v.unit, "value_raw": v.value_raw,
                 "parse_status": v.parse_status, "parse_note": note or None,
                 "candidates": [c for c in (_fit_decimal(c, "")[0] for c in v.candidates) if c is not None] or None,
+                "source": source, "ocr_confidence": confidence,
             })
     confirm_thousands(result.tables, result.rows, result.values)
     meta = document_meta(extracted.front_text, codes)
@@ -113,17 +119,36 @@ def _records(doc: dict, extracted) -> FileResult:
         n_pages=extracted.n_pages, doc_type=meta.doc_type, perangkat_daerah=meta.perangkat_daerah, pemda=meta.pemda,
         tahun=meta.tahun, n_tables=len(result.tables),
     )
+    hint = f" ({extracted.ocr_note})" if extracted.ocr_note else ""
+    read_by_ocr = ""
+    if extracted.ocr_pages:
+        one = len(extracted.ocr_pages) == 1
+        read_by_ocr = f"{'page' if one else 'pages'} {_ranges(extracted.ocr_pages)} {'is a scan' if one else 'are scans'}, read by OCR"
     if result.tables:
         doc["status"] = "ok"
         if extracted.scanned_pages:
-            doc["message"] = f"pages {_ranges(extracted.scanned_pages)} are scans without text and were not read (OCR needed)"
+            doc["message"] = f"pages {_ranges(extracted.scanned_pages)} are scans without text and were not read (OCR needed){hint}"
+        elif read_by_ocr:
+            doc["message"] = read_by_ocr
     elif extracted.scanned_pages:
         doc["status"] = "needs_ocr"
-        doc["message"] = f"no tables in the text pages; pages {_ranges(extracted.scanned_pages)} are scans that need OCR"
+        doc["message"] = f"no tables in the text pages; pages {_ranges(extracted.scanned_pages)} are scans that need OCR{hint}"
     else:
         doc["status"] = "no_tables"
-        doc["message"] = "no table found in the text of the document"
+        doc["message"] = "no table found in the text of the document" + (f"; {read_by_ocr}" if read_by_ocr else "")
     return result
+
+
+def _provenance(table, normalized, value, ocr_pages: list[int]) -> tuple[str, float | None]:
+    """Where a value was read: `text` (the PDF's text layer) or `ocr`, with the lowest Tesseract confidence
+    of the words of its cell (None for an empty cell or a text-layer value)."""
+    row = table.rows[value.row_no - 1]
+    index = next((c.index for c in normalized.columns if c.name == value.column), None)
+    words = row.cells[index].words if index is not None and index < len(row.cells) else []
+    confidences = [w.confidence for w in words if isinstance(w, OcrWord)]
+    if confidences:
+        return "ocr", min(confidences)
+    return ("ocr" if row.page in ocr_pages else "text"), None
 
 
 _SCALE = Decimal("0.0001")
@@ -186,6 +211,7 @@ class RunSummary:
     pages: int = 0                # pages of the files extracted in this run
     cpu_seconds: float = 0.0      # CPU time the workers spent on them
     analysed_pages: int = 0       # of `pages`, those the pre-scan sent to the full layout analysis
+    ocr_pages: int = 0            # of `pages`, those read by OCR (scans)
     peak_rss_mb: float | None = None  # the largest peak memory of a worker process
     parts_written: int = 0
 
@@ -199,6 +225,8 @@ class RunSummary:
             lines.append("tables: " + ", ".join(f"{k} {v}" for k, v in sorted(self.tables.items())))
         work = f"{self.extracted} extracted" + (f" by {self.workers} workers" if self.extracted else "")
         lines.append(f"work: {work}, {self.cached} from the cache, {self.seconds:.1f} s")
+        if self.ocr_pages:
+            lines.append(f"ocr: {self.ocr_pages} scanned pages read by OCR")
         lines.append(f"output: {self.out_dir}")
         return "\n".join(lines)
 
@@ -206,7 +234,7 @@ class RunSummary:
 def run_extract(
     paths: list[Path], out_dir: Path, progress: bool | None = None, echo=None, *, workers: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, scheduler: str | None = None,
-    cache_dir: Path | None = None, process=None,
+    cache_dir: Path | None = None, process=None, ocr: str = "auto",
 ) -> RunSummary:
     """Extract every file under `paths` into the four datasets of `out_dir`.
 
@@ -214,7 +242,8 @@ def run_extract(
     `out_dir`) are not extracted again unless `force`. The rest run on `workers` processes (default:
     the CPU cores) or, with `scheduler` (a Dask address), on a cluster; each file is stopped after
     `timeout` seconds (None: no limit). `process` replaces `process_file` (a module-level function,
-    for tests). Ctrl-C keeps every finished file in the cache: running again resumes.
+    for tests). `ocr` (auto, always, never) says which pages are OCR'd; OCR'd copies are kept in the
+    cache too. Ctrl-C keeps every finished file in the cache: running again resumes.
     """
     from .cache import ResultCache, default_cache_dir, planned_version
 
@@ -222,10 +251,10 @@ def run_extract(
     out_dir = Path(out_dir)
     files = collect_inputs(paths)
     cache = ResultCache(cache_dir or default_cache_dir(out_dir))
-    version = planned_version()
+    version = planned_version(ocr)
     summary = RunSummary(len(files), Counter(), Counter(), out_dir)
 
-    run = _Run(files, cache, version)
+    run = _Run(files, cache, version, ocr)
     try:
         for i, f in enumerate(files):
             try:
@@ -261,6 +290,7 @@ class _Run:
     files: list[Path]
     cache: object
     version: str
+    ocr: str = "auto"
     shas: list[str | None] = field(default_factory=list)
     unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read
     unfinished: dict[str, TaskResult] = field(default_factory=dict)   # sha → work that did not finish (not cached)
@@ -270,13 +300,17 @@ class _Run:
         """Run the files of `todo` (path → sha256) and store each result in the cache as it comes."""
         from tqdm import tqdm
 
+        from extract import OcrSettings
+
         from .parallel import DaskWorkers, LocalWorkers, default_workers
 
         runner = DaskWorkers(scheduler, timeout) if scheduler else LocalWorkers(workers or default_workers(), timeout)
         summary.workers = runner.workers if scheduler else min(runner.workers, len(todo))
+        # a scanned file's pages are OCR'd by as many processes as the run has workers
+        ocr = OcrSettings(self.ocr, self.cache.ocr_dir, jobs=1 if scheduler else runner.workers)
         bar = tqdm(total=len(todo), unit="file", disable=not progress, dynamic_ncols=True)
         try:
-            for tr in runner.run(list(todo.items()), self.version, process):
+            for tr in runner.run(list(todo.items()), self.version, process, ocr):
                 sha = todo[tr.path]
                 if tr.payload is None or tr.sha256 is None:  # no result, or the file vanished meanwhile
                     self.unfinished[sha] = tr
@@ -288,6 +322,7 @@ class _Run:
                 summary.pages += tr.document.get("n_pages") or 0
                 summary.cpu_seconds += tr.cpu_seconds or 0.0
                 summary.analysed_pages += tr.analysed_pages or 0
+                summary.ocr_pages += tr.ocr_pages or 0
                 if tr.peak_rss_mb is not None:
                     summary.peak_rss_mb = max(summary.peak_rss_mb or 0.0, tr.peak_rss_mb)
                 bar.set_postfix_str(Path(tr.path).name[:40])

@@ -86,6 +86,8 @@ VALUES = pa.schema([
     _f("parse_status", pa.string(), "ok, empty, dash (a '-' read as 0), repaired (read with a rule, see note), malformed (value withheld), text.", False),
     _f("parse_note", pa.string(), "Which rule repaired the number, or why it is malformed."),
     _f("candidates", pa.list_(VALUE_TYPE), "For a malformed number: the values it may have meant, for the audit to confirm by sums."),
+    _f("source", pa.string(), "text (read from the PDF's text layer) or ocr (read by OCR from a scanned page: check it, see ocr_confidence).", False),
+    _f("ocr_confidence", pa.float64(), "For source ocr: Tesseract's confidence (0-100) in the least sure word of the cell; null for text and for empty cells."),
 ])
 
 SCHEMAS: dict[str, pa.Schema] = {"documents": DOCUMENTS, "tables": TABLES, "rows": ROWS, "values": VALUES}

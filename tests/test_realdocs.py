@@ -32,6 +32,7 @@ if not REALDOCS.is_dir():
         allow_module_level=True,
     )
 
+from extract import OcrSettings  # noqa: E402
 from pipelines.run import process_file  # noqa: E402  (import only when the corpus is there)
 
 # --------------------------------------------------------------------------------------------------
@@ -342,8 +343,9 @@ def test_kominfo2018_has_no_review_rkpd_table():
 
 
 def test_scanned_pdf_needs_ocr():
-    # 3 pages, each a single full-page image (a signed Perjanjian Kinerja), no text layer at all.
-    res = result(SCAN)
+    # 3 pages, each a single full-page image (a signed Perjanjian Kinerja), no text layer at all. With OCR
+    # turned off it needs OCR (what OCR makes of it: tests/test_ocr.py).
+    res = process_file(REALDOCS / SCAN, ocr=OcrSettings(mode="never"))
     assert res.document["status"] == "needs_ocr"
     assert re.search(r"scan|ocr", res.document["message"] or "", re.I)
     assert res.tables == []
