@@ -788,7 +788,48 @@ def _numbered(t: LogicalTable, profile: Profile | None) -> dict[int, str]:
     seq = [v for _, v in firsts if v is not None]
     if len(set(seq)) < 0.6 * len(profile.numbering) or seq != sorted(seq) or seq[0] > 3 or seq[-1] > len(profile.numbering):
         return {}
-    return {i: profile.numbering[v - 1] for i, v in firsts if v is not None}
+    groups: dict[int, list[int]] = {}
+    for i, v in firsts:
+        if v is not None:
+            groups.setdefault(v, []).append(i)
+    offsets = _dropped_columns(t, profile, groups)
+    return {i: profile.numbering[v - 1 + offsets[v]] for v, cols in groups.items() for i in cols
+            if v - 1 + offsets[v] < len(profile.numbering)}
+
+
+def _dropped_columns(t: LogicalTable, profile: Profile, groups: dict[int, list[int]]) -> dict[int, int]:
+    """How far each printed number lags behind the regulation's: a document that leaves out a column
+    numbers the rest one lower (renja-2019 prints 'Realisasi capaian' as 9, the regulation's 10; many
+    print 'Catatan' as 12 without the Penanggung Jawab column). A number is taken to lag when its
+    header does not say what the regulation's column of that number is, its lowest header line says
+    what a later one is, and the next number's header agrees with the shift."""
+    rules = {r.name: r for r in profile.columns}
+
+    def says(name: str, cols: list[int], leaf: bool) -> bool:
+        rule = rules.get(name)
+        if rule is None:
+            return False
+        texts = [t.header_path(i).split(" / ")[-1] if leaf else t.header_path(i) for i in cols]
+        return any(re.search(rule.pattern, re.sub(r"\s+", " ", x.lower())) for x in texts)
+
+    numbers = sorted(groups)
+    offsets, d = {}, 0
+    for k, v in enumerate(numbers):
+        at = v - 1 + d
+        if at < len(profile.numbering) and not says(profile.numbering[at], groups[v], leaf=False):
+            for skip in (1, 2):
+                later = at + skip
+                if later >= len(profile.numbering) or not says(profile.numbering[later], groups[v], leaf=True):
+                    continue
+                after = numbers[k + 1] if k + 1 < len(numbers) else None
+                confirmed = after is None or (
+                    after - 1 + d + skip < len(profile.numbering)
+                    and says(profile.numbering[after - 1 + d + skip], groups[after], leaf=True))
+                if confirmed:
+                    d += skip
+                    break
+        offsets[v] = d
+    return offsets
 
 
 def _satuan_name(value: str) -> str:

@@ -377,3 +377,18 @@ def test_renja2019_review_rkpd_with_glued_caption_words():
     total = next(r for r in rows_of(res, table) if "Total Pagu Anggaran" in r["cells"])
     values = [v for v in res.values if v["table_id"] == table["table_id"] and v["row_no"] == total["row_no"]]
     assert [(v["value_raw"], v["value"]) for v in values if v["value"] is not None] == [("3.967.858.500", D("3967858500"))]
+
+
+def test_renja2019_t_c_29_numbers_its_columns_without_the_regulations_column_9():
+    # p.9 (printed page 7): "Tabel 2.1 Rekapitulasi Hasil Evaluasi ..." numbers its columns 1..11 but has no
+    # "Target ... tahun berjalan": its 9 is "Realisasi capaian", 10 "Tingkat capaian (%)", 11 "Catatan".
+    # Row "01 01 Penyediaan Jasa Surat Menyurat": target 4.550.000, realisasi 4.450.000, 100%, 1 thn, 97,80 %.
+    res = result(R2019)
+    t = next(t for t in res.tables if t["table_code"] == "T-C.29" and t["page_start"] == 9)
+    assert list(t["columns"])[-6:] == ["target", "realisasi", "tingkat_realisasi", "realisasi_capaian",
+                                       "tingkat_capaian", "catatan"]
+    row = find_row(res, t, "Penyediaan Jasa Surat Menyurat")
+    assert row["page"] == 9
+    assert value_of(res, t, row, "realisasi")["value"] == D("4450000")
+    assert value_of(res, t, row, "tingkat_capaian")["value"] == D("97.80")
+    assert value_of(res, t, row, "realisasi_capaian")["value_raw"].replace(" ", "") == "1thn"
