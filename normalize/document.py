@@ -16,11 +16,22 @@ _TYPES = (
 )
 _UNIT = re.compile(
     r"\b((?:dinas|badan|kecamatan|sekretariat|inspektorat|biro|kantor|satuan\s+polisi|rumah\s+sakit|bagian|unit)"
-    r"(?:\s+(?!pemerintah\b|kota\b|kabupaten\b|provinsi\b|tahun\b)[A-Za-z&,.\-]+){0,8})",
+    r"(?:\s+(?!pemerintah\b|kota\b|kabupaten\b|provinsi\b|tahun\b|dan\s+hasil\b|hasil\b|evaluasi\b|yang\b|"
+    r"merupakan\b|adalah\b|untuk\b|sebagai\b|dalam\b|jalan\b|jl\b)[A-Za-z&,.\-]+){0,8})",
     re.I,
 )
-_PEMDA = re.compile(r"\b(?:pemerintah\s+)?((?:provinsi|kabupaten|kota)[ \t]+[A-Z][A-Za-z\-]+(?:[ \t][A-Z][A-Za-z\-]+){0,2})\b", re.I)
+_NOT_PEMDA = r"(?!(?:rencana|renja|renstra|laporan|lkjip|badan|dinas|kecamatan|sekretariat|inspektorat|tahun|dan)\b)"
+_PEMDA = re.compile(r"\b(?:pemerintah\s+)?((?:provinsi|kabupaten|kota)[ \t]+" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+"
+                    r"(?:[ \t]" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+){0,2})\b", re.I)
 _YEAR = re.compile(r"\b(?:tahun|ta\.?|t\.a\.?)\s*(?:anggaran\s+)?((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?", re.I)
+# 'Peraturan Pemerintah Nomor 8 Tahun 2008', 'UU No. 23 Tahun 2014': the year of a regulation cited
+_CITED = re.compile(r"\b(?:nomor|no)\s*\.?\s*[\dA-Z/.\-]+\s*$", re.I)
+# 'RENCANA KERJA (RENJA) 2019', 'LKjIP Tahun 2018': the year printed with the document's name
+_TITLE_YEAR = {
+    "renja": re.compile(r"\b(?:renja|rencana\s+kerja)\b[^.\n]{0,60}?\b((?:19|20)\d\d)\b", re.I),
+    "lkjip": re.compile(r"\b(?:lkjip|lakip|lkip|laporan\s+kinerja|laporan\s+akuntabilitas\s+kinerja)\b[^.\n]{0,80}?"
+                        r"\b((?:19|20)\d\d)\b", re.I),
+}
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 
 
@@ -32,7 +43,9 @@ class DocumentMeta:
     tahun: int | None
 
 
-def document_meta(front_text: str, table_codes: list[str]) -> DocumentMeta:
+def document_meta(front_text: str, table_codes: list[str], plan_year: int | None = None) -> DocumentMeta:
+    """`plan_year` is the first year of the document's T-C.33 (a Renja's year is the year it plans,
+    which its cover may print as the year it was made: 'RENJA 2019 ... TAHUN 2018')."""
     head = front_text[:4000]
     low = head.lower()
     doc_type = "unknown"
@@ -46,6 +59,8 @@ def document_meta(front_text: str, table_codes: list[str]) -> DocumentMeta:
             doc_type = "renja"
         elif any(c in ("T-C.23", "T-C.24", "T-C.25", "T-C.26", "T-C.27", "T-C.28") for c in table_codes):
             doc_type = "renstra"
+        elif any(c.startswith("LKJIP-") for c in table_codes):
+            doc_type = "lkjip"
     unit = _UNIT.search(head)
     pemda = _PEMDA.search(head)
     tahun = None
@@ -53,8 +68,14 @@ def document_meta(front_text: str, table_codes: list[str]) -> DocumentMeta:
         p = _PERIOD.search(head)
         if p:
             tahun = int(p.group(1))
+    if tahun is None and doc_type == "renja" and plan_year:
+        tahun = plan_year
+    if tahun is None and doc_type in _TITLE_YEAR:
+        y = _TITLE_YEAR[doc_type].search(head)
+        if y and not _CITED.search(head[: y.start(1)]):
+            tahun = int(y.group(1))
     if tahun is None:
-        y = _YEAR.search(head)
+        y = next((y for y in _YEAR.finditer(head) if not _CITED.search(head[: y.start()])), None)
         if y:
             tahun = int(y.group(1))
     return DocumentMeta(
@@ -66,5 +87,13 @@ def document_meta(front_text: str, table_codes: list[str]) -> DocumentMeta:
 
 
 def _title(s: str) -> str:
+    """'BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA' → 'Badan Kepegawaian Dan Pengembangan Sumber
+    Daya Manusia'; acronyms (SDM, PUPR, BPKAD: short, at most one vowel) stay in capitals."""
     s = re.sub(r"\s+", " ", s).strip(" ,.-")
-    return " ".join(w if (w.isupper() and len(w) <= 4 and w not in {"KOTA", "DAN"}) else w.capitalize() if w.isupper() or w.islower() else w for w in s.split())
+    return " ".join(w if _acronym(w) else w.capitalize() if w.isupper() or w.islower() else w for w in s.split())
+
+
+def _acronym(word: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return (letters.isupper() and len(letters) <= 7 and sum(ch in "AEIOU" for ch in letters) <= 1
+            and letters not in {"DAN", "DI", "KE", "DARI", "SERTA"})

@@ -101,7 +101,7 @@ def _records(doc: dict, extracted) -> FileResult:
                 "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": r.row_no,
                 "page": r.page, "level": r.level, "kode_raw": r.kode_raw or None, "kode": r.kode,
                 "uraian_raw": r.uraian_raw or None, "uraian": r.uraian or None, "indikator": r.indikator or None,
-                "cells": r.cells, "bold": r.bold, "flags": r.flags,
+                "cells": r.cells, "bold": r.bold, "flags": r.flags, "filled": r.filled or None,
             })
         for v in nt.values:
             value, note = _fit_decimal(v.value, v.note)
@@ -114,7 +114,9 @@ def _records(doc: dict, extracted) -> FileResult:
                 "source": source, "ocr_confidence": confidence,
             })
     confirm_thousands(result.tables, result.rows, result.values)
-    meta = document_meta(extracted.front_text, codes)
+    plan_years = Counter(v["tahun"] for v in result.values
+                         if v["table_code"] == "T-C.33" and v["column"] == "pagu_indikatif" and v["tahun"])
+    meta = document_meta(extracted.front_text, codes, plan_years.most_common(1)[0][0] if plan_years else None)
     doc.update(
         n_pages=extracted.n_pages, doc_type=meta.doc_type, perangkat_daerah=meta.perangkat_daerah, pemda=meta.pemda,
         tahun=meta.tahun, n_tables=len(result.tables),

@@ -290,12 +290,16 @@ def test_every_value_is_the_reading_of_its_printed_cell(built, code):
 # ----------------------------------------------------------------------------------------------- rows
 
 def test_groups_printed_once_are_filled_down(built):
-    _, _, normalized = built[(RENSTRA, "ruled")]
+    _, result, normalized = built[(RENSTRA, "ruled")]
     rows = normalized["T-C.27"].rows
     tujuan1 = "Meningkatnya Kualitas Penyelenggaraan Pelayanan Publik di Kecamatan Kanigaran"
     sasaran1 = "Meningkatnya Kualitas Pelayanan Publik di Kecamatan Kanigaran"
     assert rows[0].filled == {} and "filled_down" not in rows[0].flags
     assert rows[1].filled == {"tujuan": tujuan1, "sasaran": sasaran1} and "filled_down" in rows[1].flags
+    # rows.parquet carries the filled texts beside the cells as printed
+    (t27,), written = _extracted(result, "T-C.27")
+    assert (written[0]["filled"], written[1]["filled"]) == (None, {"tujuan": tujuan1, "sasaran": sasaran1})
+    assert written[1]["cells"][t27["columns"].index("tujuan")] == ""
     assert all(r.filled["tujuan"] == tujuan1 for r in rows[1:44])
     # L1130 prints the second tujuan and sasaran: a new group, carried to the end of the table
     assert rows[44].filled == {}
