@@ -5,8 +5,12 @@ one file's bytes, named `<sha256>-<result version>.arrow` (see `planned_version`
 and the nomenclature the rows were matched against). An entry is written atomically as soon as its
 file is done, so a killed run keeps every finished file and resumes with the rest.
 
-The file index remembers the sha256 of each input path with its size and modification time, so a
-re-run over thousands of unchanged files reads none of them.
+The file index remembers the sha256 of each input path with its size and modification time (on object
+storage: its ETag), so a re-run over thousands of unchanged files reads none of them.
+
+The cache may live on object storage (`s3://bucket/.clean.cache`, see `storage.py`): entries are then
+written under a temporary key and moved to their name, and OCR'd copies are not kept (OCR needs them
+on a local disk).
 
 OCR'd copies of scanned PDFs (`extract.ocr`) are kept beside the entries, under `root/ocr/`, named by
 the file's sha256 and the OCR setup: a file extracted again (new code) is not OCR'd again.
@@ -20,16 +24,14 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pyarrow as pa
 
-from . import __version__
+from . import __version__, storage
 from .schema import SCHEMAS
-from .writers import FILE_MODE
+from .storage import Location, write_bytes_atomic  # noqa: F401 (write_bytes_atomic: used from here by parallel.py)
 
 log = logging.getLogger(__name__)
 
@@ -139,48 +141,45 @@ def _read_entry(stream, names) -> dict[str, pa.Table]:
     return out
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; the cache may be shared by the users of a disk
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 class ResultCache:
     """Entries under `root/results/<first 2 hex of sha>/`, and the file index `root/files.json`."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self._index_path = self.root / "files.json"
+    def __init__(self, root: Location):
+        self.root = storage.location(root)
+        self._index_path = storage.join(self.root, "files.json")
         self._index: dict[str, list] | None = None
+        self._listed: dict[str, set[str]] = {}  # on object storage: entry names per results/ folder, listed once
 
     @property
-    def ocr_dir(self) -> Path:
-        """Where OCR'd copies of scanned files are kept (see extract.ocr)."""
-        return self.root / "ocr"
+    def ocr_dir(self) -> Path | None:
+        """Where OCR'd copies of scanned files are kept (see extract.ocr); None (not kept) when the cache
+        is not on a local disk."""
+        return self.root / "ocr" if isinstance(self.root, Path) else None
 
-    def entry_path(self, sha: str, version: str) -> Path:
-        return self.root / "results" / sha[:2] / f"{sha}-{version}.arrow"
+    def entry_path(self, sha: str, version: str) -> Location:
+        return storage.join(self.root, "results", sha[:2], f"{sha}-{version}.arrow")
 
     def has(self, sha: str, version: str) -> bool:
-        return self.entry_path(sha, version).is_file()
+        if isinstance(self.root, Path):
+            return self.entry_path(sha, version).is_file()
+        # one listing per folder rather than a request per file
+        folder = sha[:2]
+        if folder not in self._listed:
+            self._listed[folder] = set(storage.listdir(storage.join(self.root, "results", folder)))
+        return f"{sha}-{version}.arrow" in self._listed[folder]
 
     def store(self, sha: str, version: str, payload: bytes) -> None:
         write_bytes_atomic(self.entry_path(sha, version), payload)
+        self._listed.get(sha[:2], set()).add(f"{sha}-{version}.arrow")
 
     def load(self, sha: str, version: str, names=tuple(SCHEMAS)) -> dict[str, pa.Table] | None:
         """The entry's tables `names`, or None when missing or unreadable (then it is simply redone)."""
         path = self.entry_path(sha, version)
         try:
-            with pa.OSFile(str(path), "rb") as stream:
-                return _read_entry(stream, names)
+            if isinstance(path, Path):
+                with pa.OSFile(str(path), "rb") as stream:
+                    return _read_entry(stream, names)
+            return decode(storage.read_bytes(path), names)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, pa.ArrowException) as ex:
@@ -191,34 +190,33 @@ class ResultCache:
         """Remove the entries of these files made by other versions; returns how many."""
         removed = 0
         for prefix in {s[:2] for s in shas}:
-            folder = self.root / "results" / prefix
-            if not folder.is_dir():
-                continue
-            for entry in folder.iterdir():
-                sha, _, rest = entry.name.partition("-")
-                if sha in shas and rest != f"{version}.arrow" and not entry.name.startswith("."):
-                    entry.unlink(missing_ok=True)
+            folder = storage.join(self.root, "results", prefix)
+            for entry in storage.listdir(folder):
+                sha, _, rest = entry.partition("-")
+                if sha in shas and rest != f"{version}.arrow" and not entry.startswith("."):
+                    storage.remove(storage.join(folder, entry))
                     removed += 1
         return removed
 
     # --- the file index -------------------------------------------------------------------------
 
-    def sha256(self, path: Path, trust_index: bool = True) -> str:
-        """sha256 of the file, from the index when its size and mtime are unchanged (raises OSError)."""
+    def sha256(self, path: Location, trust_index: bool = True, info: dict | None = None) -> str:
+        """sha256 of the file, from the index when its size and mtime (ETag) are unchanged (raises
+        OSError). `info` (`storage.info`'s, e.g. from a listing) spares asking for it again."""
         if self._index is None:
             self._index = self._read_index()
-        key = str(Path(path).resolve())
-        st = os.stat(path)
+        key = storage.key(path)
+        info = info or storage.info(path)
         known = self._index.get(key)
-        if trust_index and known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+        if trust_index and known and info["stamp"] is not None and known[0] == info["size"] and known[1] == info["stamp"]:
             return known[2]
         sha = sha256_of(path)
-        self._index[key] = [st.st_size, st.st_mtime_ns, sha]
+        self._index[key] = [info["size"], info["stamp"], sha]
         return sha
 
-    def forget(self, path: Path) -> None:
+    def forget(self, path: Location) -> None:
         if self._index is not None:
-            self._index.pop(str(Path(path).resolve()), None)
+            self._index.pop(storage.key(path), None)
 
     def save_index(self) -> None:
         if self._index is not None:
@@ -226,7 +224,7 @@ class ResultCache:
 
     def _read_index(self) -> dict[str, list]:
         try:
-            data = json.loads(self._index_path.read_bytes())
+            data = json.loads(storage.read_bytes(self._index_path))
             return data if isinstance(data, dict) else {}
         except FileNotFoundError:
             return {}
@@ -235,16 +233,18 @@ class ResultCache:
             return {}
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Location) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    for chunk in storage.iter_chunks(path):
+        h.update(chunk)
     return h.hexdigest()
 
 
-def default_cache_dir(out_dir: Path) -> Path:
-    """Beside the output folder, hidden: `data/clean` → `data/.clean.cache` (the output folder itself
-    holds only the four datasets)."""
-    out_dir = Path(out_dir).resolve()
-    return out_dir.parent / f".{out_dir.name}.cache"
+def default_cache_dir(out_dir: Location) -> Location:
+    """Beside the output folder, hidden: `data/clean` → `data/.clean.cache`, `s3://b/clean` →
+    `s3://b/.clean.cache` (the output folder itself holds only the four datasets and the manifest)."""
+    out_dir = storage.location(out_dir)
+    if isinstance(out_dir, Path):
+        out_dir = out_dir.resolve()
+        return out_dir.parent / f".{out_dir.name}.cache"
+    return storage.join(storage.parent(out_dir), f".{storage.name(out_dir)}.cache")

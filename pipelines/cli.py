@@ -31,9 +31,9 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default=Path("data/clean"), show_default=True, type=click.Path(path_type=Path),
-              help="Folder for the documents/tables/rows/values.parquet datasets.")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="data/clean", show_default=True,
+              help="Folder for the documents/tables/rows/values.parquet datasets (a path or a URL: s3://bucket/clean).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes on this machine [default: the CPU cores].")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
@@ -42,14 +42,14 @@ def main(verbose: bool) -> None:
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
               help="Run on the Dask cluster of this scheduler (tcp://HOST:8786; default: $DASK_SCHEDULER_ADDRESS). "
                    "Needs the `cluster` extra.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of the per-file result cache [default: beside --out, e.g. data/.clean.cache].")
+@click.option("--cache", "cache_dir", default=None,
+              help="Folder of the per-file result cache (a path or a URL) [default: beside --out, e.g. data/.clean.cache].")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="OCR (Tesseract, Indonesian): auto reads the scanned pages, always every page (ignoring the "
                    "text layer), never none (a scan is recorded as needs_ocr).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout: float, force: bool,
-            scheduler: str | None, cache_dir: Path | None, ocr: str, progress: bool | None) -> None:
+def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: float, force: bool,
+            scheduler: str | None, cache_dir: str | None, ocr: str, progress: bool | None) -> None:
     """Extract the tables of every file in PATHS (files or folders, recursive) into Parquet.
 
     Every input file gets a row in documents.parquet with its status (ok, no_tables, needs_ocr,
@@ -62,6 +62,9 @@ def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout
     tesseract-ocr-ind ghostscript); their values are marked source=ocr with Tesseract's confidence.
     Without Tesseract a scan is recorded as needs_ocr, saying what to install.
 
+    PATHS, --out and --cache may be URLs (fsspec): s3://bucket/raw needs the `s3` extra
+    (pip install 'sakip-tables[s3]') and the usual AWS_* credentials, on the workers too.
+
     \b
     Examples:
       sakip extract data/raw --out data/clean
@@ -69,19 +72,25 @@ def extract(paths: tuple[Path, ...], out_dir: Path, workers: int | None, timeout
       sakip extract /shared/pdfs --out /shared/clean --workers 16 --timeout 600
       sakip extract scans/ --out /tmp/out --ocr always
       sakip extract /shared/pdfs --out /shared/clean --scheduler tcp://10.0.0.5:8786
+      sakip extract s3://bucket/raw --out s3://bucket/clean --scheduler tcp://10.0.0.5:8786
     """
+    from . import storage
     from .parallel import ClusterUnavailable, VersionMismatch
     from .run import run_extract
 
-    missing = [p for p in paths if not p.exists()]
+    try:
+        found = {p: storage.exists(p) for p in paths}
+    except storage.StorageUnavailable as ex:
+        raise click.ClickException(str(ex)) from ex
+    missing = [p for p in paths if not found[p]]
     for p in missing:
         click.echo(f"{p}: no such file or folder", err=True)
-    existing = [p for p in paths if p.exists()]
+    existing = [storage.location(p) for p in paths if found[p]]
     try:
         summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True),
                               workers=workers, timeout=timeout or None, force=force, scheduler=scheduler,
                               cache_dir=cache_dir, ocr=ocr)
-    except (ClusterUnavailable, VersionMismatch) as ex:
+    except (ClusterUnavailable, VersionMismatch, storage.StorageUnavailable) as ex:
         raise click.ClickException(str(ex)) from ex
     click.echo(summary.text())
     if summary.n_files == 0:

@@ -12,6 +12,10 @@ once and orders the documents when it writes the outputs.
   worker cannot stop a running task, so there each file runs in a child process of the worker
   (`python -m pipelines.parallel`) that is killed at the time limit.
 
+A file given by URL (`s3://…`, see `storage.py`) is read in the worker, through fsspec, into a temporary
+copy that is extracted and then deleted: a worker of a cluster needs no disk shared with the machine
+the run started from, only the credentials of the object store (e.g. AWS_* variables).
+
 This module does not decide what to run (the cache does) and writes no outputs.
 """
 
@@ -31,6 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
+
+from . import storage
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +84,13 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
             f"run started with ({version}): the code was changed during the run (run again), or the workers of "
             "the cluster do not have the same sakip-tables checkout, nomenclature and Tesseract as this machine"
         )
-    result = process(Path(path)) if process is not None else process_file(Path(path), ocr=ocr)
+    with tempfile.TemporaryDirectory(prefix="sakip-input-") as tmp:
+        try:
+            local = storage.fetch(path, Path(tmp))
+        except (OSError, storage.StorageUnavailable) as ex:
+            return failed_result(path, None, f"cannot be read: {ex}", time.perf_counter() - start)
+        result = process(local) if process is not None else process_file(local, ocr=ocr)
+    result.document["source_path"] = str(path)
     tables = {"documents": to_table("documents", [result.document])}
     tables.update((name, to_table(name, getattr(result, name))) for name in ("tables", "rows", "values"))
     return TaskResult(path, result.document["sha256"], result.document, encode(tables),

@@ -27,7 +27,7 @@ from normalize.rows import normalize_table
 from normalize.scale import confirm_thousands
 from normalize.templates import identify, plan_period
 
-from . import __version__
+from . import __version__, storage
 from .matching import default_matcher, match_rows
 from .cache import sha256_of
 from .parallel import DEFAULT_TIMEOUT, TaskResult
@@ -183,20 +183,26 @@ def _ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
-def collect_inputs(paths: list[Path]) -> list[Path]:
-    """Files given, and every non-hidden file under the folders given, in a stable order."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+def collect_inputs(paths: list[Path | str]) -> list[Path | str]:
+    """Files given, and every non-hidden file under the folders given, in a stable order. A path or
+    `file://` URL comes back as a Path, any other URL (`s3://…`) as a string."""
+    return [f for f, _ in _collect_inputs(paths)]
+
+
+def _collect_inputs(paths: list[Path | str]) -> list[tuple[Path | str, dict | None]]:
+    """`collect_inputs` with each file's size and stamp (`storage.info`) when a listing gave them."""
+    out: list[tuple[Path | str, dict | None]] = []
+    for p in map(storage.location, paths):
+        if storage.is_dir(p):
+            out.extend(storage.list_files(p))
         else:
-            out.append(p)
+            out.append((p, None))
     seen, unique = set(), []
-    for f in out:
-        key = str(f.resolve()) if f.exists() else str(f)
+    for f, info in out:
+        key = storage.key(f) if not isinstance(f, Path) or f.exists() else str(f)
         if key not in seen:
             seen.add(key)
-            unique.append(f)
+            unique.append((f, info))
     return unique
 
 
@@ -250,8 +256,10 @@ def run_extract(
     from .cache import ResultCache, default_cache_dir, planned_version
 
     started = time.perf_counter()
-    out_dir = Path(out_dir)
-    files = collect_inputs(paths)
+    out_dir = storage.location(out_dir)
+    listed = _collect_inputs(paths)
+    files = [f for f, _ in listed]
+    infos = {storage.key(f): info for f, info in listed if info is not None}
     cache = ResultCache(cache_dir or default_cache_dir(out_dir))
     version = planned_version(ocr)
     summary = RunSummary(len(files), Counter(), Counter(), out_dir)
@@ -260,17 +268,17 @@ def run_extract(
     try:
         for i, f in enumerate(files):
             try:
-                run.shas.append(cache.sha256(f, trust_index=not force))
+                run.shas.append(cache.sha256(f, trust_index=not force, info=infos.get(storage.key(f))))
             except OSError:
                 run.shas.append(None)
                 run.unreadable[i] = process_file(f)  # says why it cannot be read
         todo: dict[str, str] = {}  # absolute path of the first file with these bytes → its sha256
         planned: set[str] = set()
-        for f, sha in sorted(zip(files, run.shas), key=lambda fs: -_size(fs[0])):
+        for f, sha in sorted(zip(files, run.shas), key=lambda fs: -_size(fs[0], infos)):
             # largest files first, so that the last one to finish is a small one
             if sha and sha not in planned and (force or not cache.has(sha, version)):
                 planned.add(sha)
-                todo[str(Path(f).resolve())] = sha
+                todo[storage.key(f)] = sha
         summary.cached = len({s for s in run.shas if s}) - len(todo)
         if todo:
             run.extract(todo, summary, workers, timeout, scheduler, process,
@@ -375,9 +383,9 @@ class _Run:
                               lambda: cache.load(sha, version, names=CHILD_TABLES))
 
 
-def _size(path: Path) -> int:
+def _size(path: Path | str, infos: dict[str, dict]) -> int:
     try:
-        return path.stat().st_size
+        return (infos.get(storage.key(path)) or storage.info(path))["size"]
     except OSError:
         return 0
 

@@ -11,6 +11,12 @@ Every part file is written to a temporary name in its folder and renamed over th
 or an interrupted run sees each part either whole before or whole after. Part files carry, in their
 metadata, a signature of what they hold; a part whose signature is unchanged is not written again.
 
+The output folder may be a URL (`s3://bucket/clean`, see `storage.py`): there a part goes to a temporary
+key and is then moved (copied) to its name. `_manifest.json` is written last, once every part is in
+place: it lists the parts of each dataset with their size and signature, so a reader can tell a
+finished run from one in progress, and a re-run compares signatures from it (one read) instead of
+opening every part.
+
 This module does not extract anything and does not know about the cache (see `run.py`).
 """
 
@@ -20,7 +26,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -28,15 +34,11 @@ from typing import Callable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import storage
 from .schema import SCHEMAS, SCHEMA_VERSION
+from .storage import FILE_MODE, Location
 
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-FILE_MODE = _file_mode()  # mkstemp makes 0600; outputs and cache are for every user of a shared disk
+MANIFEST = "_manifest.json"
 DOCS_PER_PART = 1000
 ROW_GROUP_ROWS = 100_000
 _SIGNATURE = b"sakip_part_signature"
@@ -51,17 +53,15 @@ def to_table(name: str, records: list[dict]) -> pa.Table:
     return table.replace_schema_metadata({**(schema.metadata or {}), b"sakip_schema_version": SCHEMA_VERSION.encode()})
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, FILE_MODE)
+def write_atomic(table: pa.Table, path: Location) -> None:
+    path = storage.location(path)
+    tmp = storage.temp_name(path.parent if isinstance(path, Path) else storage.parent(path), storage.name(path))
     try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
+        fs, where = storage.arrow_filesystem(tmp)
+        pq.write_table(table, where, compression="zstd", filesystem=fs)
+        storage.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        storage.remove(tmp)
         raise
 
 
@@ -94,27 +94,36 @@ def prefix_len_for(n_docs: int) -> int:
     return k
 
 
-def publish(docs: list[OutputDocument], out_dir: Path) -> PublishReport:
-    """Write the four datasets of `docs` (in this order within each part) into `out_dir`."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def publish(docs: list[OutputDocument], out_dir: Location) -> PublishReport:
+    """Write the four datasets of `docs` (in this order within each part) into `out_dir` (a path or URL)."""
+    out_dir = storage.location(out_dir)
+    storage.makedirs(out_dir)
     k = prefix_len_for(len(docs))
     parts: dict[str, list[OutputDocument]] = {"part": []} if k == 0 else {}
     for d in docs:
         parts.setdefault(part_name(d.document["doc_id"], k), []).append(d)
     folders = {name: _dataset_folder(out_dir, name) for name in SCHEMAS}
+    listed = {name: storage.sizes(folder) for name, folder in folders.items()}
+    manifest = _read_manifest(out_dir)
     written = 0
+    signatures = {part: _signature(members) for part, members in parts.items()}
+    stale = [(n, f) for n in SCHEMAS for f in listed[n] if f.endswith(".parquet") and f[: -len(".parquet")] not in parts]
     for part, members in sorted(parts.items()):
-        signature = _signature(members)
-        if signature is not None and all(_signature_of(folders[n] / f"{part}.parquet") == signature for n in SCHEMAS):
+        signature = signatures[part]
+        if signature is not None and all(_unchanged(folders[n], part, signature, listed[n], manifest.get(n, {}))
+                                         for n in SCHEMAS):
             continue
+        if not written:  # no manifest while parts change: its presence says a run finished
+            storage.remove(storage.join(out_dir, MANIFEST))
         _write_part(folders, part, members, signature)
         written += 1
     for name, folder in folders.items():
-        for f in folder.iterdir():
-            if f.suffix == ".parquet" and f.stem not in parts:
-                f.unlink()
+        for f in storage.listdir(folder):
+            if f.endswith(".parquet") and f[: -len(".parquet")] not in parts:
+                storage.remove(storage.join(folder, f))
         _finish_folder(out_dir, name, folder)
+    if written or stale or not manifest:
+        _write_manifest(out_dir, signatures)
     return PublishReport(len(parts), written)
 
 
@@ -127,7 +136,7 @@ def write_outputs(results, out_dir: Path) -> dict[str, Path]:
         docs.append(OutputDocument(r.document, None, lambda t=tables: t))
     to_table("documents", [d.document for d in docs])
     publish(docs, out_dir)
-    return {name: Path(out_dir) / f"{name}.parquet" for name in SCHEMAS}
+    return {name: storage.join(out_dir, f"{name}.parquet") for name in SCHEMAS}
 
 
 # --- parts ---------------------------------------------------------------------------------------
@@ -141,27 +150,41 @@ def _signature(members: list[OutputDocument]) -> str | None:
     return h.hexdigest()
 
 
-def _signature_of(path: Path) -> str | None:
+def _signature_of(path: Location) -> str | None:
     try:
-        meta = pq.read_schema(path).metadata or {}
+        fs, where = storage.arrow_filesystem(path)
+        meta = pq.read_schema(where, filesystem=fs).metadata or {}
     except (OSError, pa.ArrowException):
         return None
     value = meta.get(_SIGNATURE)
     return value.decode() if value else None
 
 
-def _write_part(folders: dict[str, Path], part: str, members: list[OutputDocument], signature: str | None) -> None:
+def _unchanged(folder: Location, part: str, signature: str, listed: dict[str, int], manifest: dict) -> bool:
+    """Whether the part file already holds `signature`: by the manifest when it names this part with the
+    size the part has now, else by the signature in the part's own metadata."""
+    file = f"{part}.parquet"
+    if file not in listed:
+        return False
+    known = manifest.get(file)
+    if known and known.get("size") == listed[file]:
+        return known.get("signature") == signature
+    return _signature_of(storage.join(folder, file)) == signature
+
+
+def _write_part(folders: dict[str, Location], part: str, members: list[OutputDocument], signature: str | None) -> None:
     schemas = {}
     for name, schema in SCHEMAS.items():
         meta = {**(schema.metadata or {}), b"sakip_schema_version": SCHEMA_VERSION.encode()}
         if signature:
             meta[_SIGNATURE] = signature.encode()
         schemas[name] = schema.with_metadata(meta)
-    tmp = {name: _temp_path(folders[name], part) for name in SCHEMAS}
+    tmp = {name: storage.temp_name(folders[name], part) for name in SCHEMAS}
     writers = {}
     try:
         for name in SCHEMAS:
-            writers[name] = pq.ParquetWriter(tmp[name], schemas[name], compression="zstd")
+            fs, where = storage.arrow_filesystem(tmp[name])
+            writers[name] = pq.ParquetWriter(where, schemas[name], compression="zstd", filesystem=fs)
         writers["documents"].write_table(to_table("documents", [d.document for d in members]).cast(schemas["documents"]))
         buffers: dict[str, list[pa.Table]] = {name: [] for name in CHILD_TABLES}
         for d in members:
@@ -176,13 +199,12 @@ def _write_part(folders: dict[str, Path], part: str, members: list[OutputDocumen
         for w in writers.values():
             w.close()
         for name in SCHEMAS:
-            os.replace(tmp[name], folders[name] / f"{part}.parquet")
+            storage.replace(tmp[name], storage.join(folders[name], f"{part}.parquet"))
     except BaseException:
         for w in writers.values():
             w.close()
         for p in tmp.values():
-            if os.path.exists(p):
-                os.unlink(p)
+            storage.remove(p)
         raise
 
 
@@ -192,19 +214,17 @@ def _flush(writer: pq.ParquetWriter, buffer: list[pa.Table], schema: pa.Schema) 
         buffer.clear()
 
 
-def _temp_path(folder: Path, part: str) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{part}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    os.chmod(tmp, FILE_MODE)
-    return tmp
-
-
 # --- dataset folders -----------------------------------------------------------------------------
 
-def _dataset_folder(out_dir: Path, name: str) -> Path:
-    """The folder to write `name`'s parts into. Where a single file of the earlier layout stands,
-    parts go to a staging folder that `_finish_folder` swaps in once it is complete."""
-    final = out_dir / f"{name}.parquet"
+def _dataset_folder(out_dir: Location, name: str) -> Location:
+    """The folder to write `name`'s parts into. Where a single file of the earlier layout stands (on a
+    local disk), parts go to a staging folder that `_finish_folder` swaps in once it is complete."""
+    final = storage.join(out_dir, f"{name}.parquet")
+    if not isinstance(final, Path):  # object storage: folders are key prefixes, made by the parts
+        for leftover in storage.listdir(final):
+            if leftover.startswith(".") and leftover.endswith(".tmp"):  # from a run killed while writing
+                storage.remove(storage.join(final, leftover))
+        return final
     if final.is_file():
         staging = out_dir / f".{name}.parquet.staging"
         shutil.rmtree(staging, ignore_errors=True)
@@ -216,11 +236,45 @@ def _dataset_folder(out_dir: Path, name: str) -> Path:
     return final
 
 
-def _finish_folder(out_dir: Path, name: str, folder: Path) -> None:
-    final = out_dir / f"{name}.parquet"
+def _finish_folder(out_dir: Location, name: str, folder: Location) -> None:
+    final = storage.join(out_dir, f"{name}.parquet")
     if folder == final:
         return
     old = out_dir / f".{name}.parquet.replaced"
     os.replace(final, old)
     os.replace(folder, final)
     old.unlink()
+
+
+# --- the manifest ----------------------------------------------------------------------------------
+
+def _write_manifest(out_dir: Location, signatures: dict[str, str | None]) -> None:
+    """`_manifest.json`, written once every part is in place: per dataset, its part files with their size
+    and signature (None: a part whose content is not named, always rewritten)."""
+    datasets = {}
+    for name in SCHEMAS:
+        listed = storage.sizes(storage.join(out_dir, f"{name}.parquet"))
+        datasets[name] = {f"{part}.parquet": {"size": listed.get(f"{part}.parquet"), "signature": sig}
+                          for part, sig in sorted(signatures.items())}
+    manifest = {
+        "schema_version": SCHEMA_VERSION, "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "datasets": datasets,
+    }
+    storage.write_bytes_atomic(storage.join(out_dir, MANIFEST), json.dumps(manifest, indent=1).encode())
+
+
+def _read_manifest(out_dir: Location) -> dict[str, dict]:
+    """Dataset → {part file: {size, signature}} of the last finished run ({} when there is none)."""
+    try:
+        data = json.loads(storage.read_bytes(storage.join(out_dir, MANIFEST)))
+        return data["datasets"] if isinstance(data.get("datasets"), dict) else {}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
+
+
+def read_manifest(out_dir: Location) -> dict | None:
+    """The manifest of the last finished run into `out_dir` (None: no run finished there)."""
+    try:
+        return json.loads(storage.read_bytes(storage.join(out_dir, MANIFEST)))
+    except (OSError, ValueError):
+        return None

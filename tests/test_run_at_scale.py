@@ -339,7 +339,7 @@ def test_an_output_of_the_single_file_layout_is_replaced_by_a_dataset(pdfs, tmp_
     for n in NAMES:  # what sakip-tables 0.1 wrote
         pq.write_table(SCHEMAS[n].empty_table(), out / f"{n}.parquet")
     run(inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf"]), out)
-    assert sorted(p.name for p in out.iterdir()) == [f"{n}.parquet" for n in sorted(NAMES)]
+    assert sorted(p.name for p in out.iterdir()) == [writers.MANIFEST] + [f"{n}.parquet" for n in sorted(NAMES)]
     assert all((out / f"{n}.parquet").is_dir() for n in NAMES)
     assert read(out)["documents"].num_rows == 1
 
@@ -356,9 +356,9 @@ def test_cli_options_and_the_rerun_summary(pdfs, tmp_path):
     res = runner.invoke(main, args)
     _skip_if_code_changed()
     assert "work: 0 extracted, 2 from the cache" in res.output
-    # the cache sits beside the output folder, which holds only the four datasets
+    # the cache sits beside the output folder, which holds only the four datasets and the manifest
     assert (tmp_path / ".clean.cache" / "results").is_dir()
-    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == [f"{n}.parquet" for n in sorted(NAMES)]
+    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == [writers.MANIFEST] + [f"{n}.parquet" for n in sorted(NAMES)]
     assert runner.invoke(main, args + ["--workers", "0"]).exit_code == 2
     assert "--force" in runner.invoke(main, ["extract", "--help"]).output
 

@@ -1,0 +1,322 @@
+"""Inputs, outputs and the cache by URL (fsspec): `memory://` in this process, and a real S3 API served by
+moto in a thread of this process (`ThreadedMotoServer` on 127.0.0.1).
+
+`memory://` lives in one process only, so there the inputs stay on disk (the worker processes read them)
+and the outputs and cache go to memory. On S3 everything is a URL: the workers (local processes and a Dask
+LocalCluster) read the PDFs from the bucket themselves, and the run writes the datasets, the manifest and
+the cache there. What is asserted: the same records as a local run, nothing extracted again on a re-run,
+only a new file extracted after adding one, no temporary key left behind, and the manifest written last.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import pipelines.writers as writers
+from pipelines import storage
+from pipelines.cache import ResultCache, decode, encode, planned_version
+from pipelines.cli import main
+from pipelines.parallel import VersionMismatch
+from pipelines.run import collect_inputs, run_extract
+from pipelines.schema import SCHEMAS
+from pipelines.writers import MANIFEST, read_manifest, to_table
+from tests.fixtures.builder import LAYOUTS, build_document, load_spec
+from tests.test_run_at_scale import _skip_if_code_changed, _unchanged_code  # noqa: F401 (autouse fixture)
+
+NAMES = tuple(SCHEMAS)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, bytes]:
+    """Four different fixture PDFs (bytes by name), three rows a table."""
+    d = tmp_path_factory.mktemp("pdfs")
+    spec = load_spec()
+    out = {}
+    for layout, tables in [("ruled", ["T-C.33"]), ("hrules", ["T-C.29"]), ("unruled", ["T-C.31"]), ("rotated", ["T-C.33"])]:
+        path = d / f"renja-{layout}.pdf"
+        build_document(spec, LAYOUTS[layout], path, tables=tables, max_rows=3)
+        out[path.name] = path.read_bytes()
+    return out
+
+
+def inbox(folder: Path, pdfs: dict[str, bytes], names: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        (folder / n).write_bytes(pdfs[n])
+    return folder
+
+
+def run(paths, out, **kw):
+    try:
+        summary = run_extract(paths, out, progress=False, **kw)
+    except VersionMismatch:
+        _skip_if_code_changed()
+        raise
+    _skip_if_code_changed()
+    return summary
+
+
+def records(out) -> dict[str, list[dict]]:
+    """The four datasets as records, read back through fsspec with pyarrow (any URL or path)."""
+    got = {}
+    for n in NAMES:
+        fs, path = storage.arrow_filesystem(storage.join(out, f"{n}.parquet"))
+        got[n] = pq.read_table(path, filesystem=fs).to_pylist()
+    return got
+
+
+def same_records(a: dict, b: dict) -> None:
+    """Equal datasets, but for where the documents were read from."""
+    for n in NAMES:
+        if n == "documents":
+            strip = lambda rs: [dict(r, source_path=storage.name(r["source_path"])) for r in rs]  # noqa: E731
+            assert strip(a[n]) == strip(b[n])
+        else:
+            assert a[n] == b[n], n
+
+
+# --- locations -------------------------------------------------------------------------------------
+
+def test_a_location_is_a_path_on_this_disk_and_a_url_elsewhere(tmp_path):
+    assert storage.location("data/raw") == Path("data/raw")
+    assert storage.location(f"file://{tmp_path}/raw") == tmp_path / "raw"
+    assert storage.location("s3://bucket/raw/") == "s3://bucket/raw"
+    assert storage.join("s3://bucket/clean", "rows.parquet", "part.parquet") == "s3://bucket/clean/rows.parquet/part.parquet"
+    assert storage.name("s3://bucket/raw/renja 2022.pdf") == "renja 2022.pdf"
+    assert storage.parent("s3://bucket/clean") == "s3://bucket"
+    assert storage.key(tmp_path / "a" / ".." / "b.pdf") == str(tmp_path / "b.pdf")
+
+
+def test_a_url_of_a_missing_filesystem_says_what_to_install(monkeypatch):
+    import importlib
+    import sys
+
+    registry = importlib.import_module("fsspec.registry")
+    monkeypatch.delitem(registry._registry, "s3", raising=False)
+    monkeypatch.setitem(sys.modules, "s3fs", None)  # as if the s3 extra were not installed
+    with pytest.raises(storage.StorageUnavailable, match=r"pip install 'sakip-tables\[s3\]'"):
+        storage.exists("s3://bucket/raw")
+
+
+def test_memory_listing_hides_dot_files_and_writes_leave_no_temporary_key():
+    root = "memory://listing-test/raw"
+    storage.write_bytes_atomic(f"{root}/b.pdf", b"B")
+    storage.write_bytes_atomic(f"{root}/sub/a.pdf", b"AA")
+    storage.write_bytes_atomic(f"{root}/.hidden/c.pdf", b"C")
+    listed = storage.list_files(root)
+    assert [f for f, _ in listed] == [f"{root}/b.pdf", f"{root}/sub/a.pdf"]
+    assert [info["size"] for _, info in listed] == [1, 2]
+    assert collect_inputs([root, f"{root}/b.pdf"]) == [f"{root}/b.pdf", f"{root}/sub/a.pdf"]
+    assert sorted(storage.listdir(root)) == [".hidden", "b.pdf", "sub"]
+    assert storage.read_bytes(f"{root}/sub/a.pdf") == b"AA"
+
+
+def test_the_cache_on_memory_stores_loads_and_prunes(pdfs):
+    cache = ResultCache("memory://cache-test/.clean.cache")
+    tables = {n: to_table(n, []) for n in NAMES}
+    sha, version = "ab" + "0" * 62, planned_version()
+    assert not cache.has(sha, version)
+    cache.store(sha, version, encode(tables))
+    cache.store(sha, "0" * 16, b"an older version")
+    assert cache.has(sha, version)
+    assert cache.load(sha, version, names=("documents",))["documents"].num_rows == 0
+    assert cache.prune({sha}, version) == 1
+    assert storage.listdir("memory://cache-test/.clean.cache/results/ab") == [f"{sha}-{version}.arrow"]
+    assert decode(storage.read_bytes(cache.entry_path(sha, version))).keys() == set(NAMES)
+
+
+def test_a_run_into_memory_writes_what_a_local_run_writes_and_a_rerun_nothing(pdfs, tmp_path):
+    folder = inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf", "renja-hrules.pdf", "renja-unruled.pdf"])
+    local = run([folder], tmp_path / "clean", workers=2)
+    out = "memory://run-test/clean"
+    first = run([folder], out, workers=2)
+    assert (first.extracted, first.cached) == (3, 0)
+    same_records(records(tmp_path / "clean"), records(out))
+    assert records(out)["documents"] == records(tmp_path / "clean")["documents"]  # same paths: same bytes
+    assert local.tables == first.tables
+    # the cache sits beside the output, as on a disk
+    assert storage.is_dir("memory://run-test/.clean.cache/results")
+    again = run([folder], out, workers=2)
+    assert (again.extracted, again.cached, again.parts_written) == (0, 3, 0)
+    # pandas and pyarrow read the dataset by its URL
+    n_rows = len(records(out)["rows"])
+    assert len(pd.read_parquet(f"{out}/rows.parquet")) == n_rows > 0
+    inbox(folder, pdfs, ["renja-rotated.pdf"])
+    added = run([folder], out, workers=2)
+    assert (added.extracted, added.cached, added.parts_written) == (1, 3, 1)
+
+
+def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_path, monkeypatch):
+    monkeypatch.setattr(writers, "DOCS_PER_PART", 1)  # two documents: a part each (by doc_id's first hex)
+    folder = inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf", "renja-hrules.pdf"])
+    out = "memory://manifest-test/clean"
+    run([folder], out, workers=1)
+    manifest = read_manifest(out)
+    docs = records(out)["documents"]
+    parts = sorted(f"part-{d['doc_id'][0]}.parquet" for d in docs)
+    assert sorted(manifest["datasets"]["rows"]) == parts
+    for n in NAMES:
+        for part, entry in manifest["datasets"][n].items():
+            assert entry["size"] == storage.sizes(f"{out}/{n}.parquet")[part]
+    before = records(out)
+
+    # a run killed while it writes its parts: no manifest (the run did not finish), every part whole
+    def write_one_part_then_die(*args):
+        real_write_part(*args)
+        raise RuntimeError("killed")
+
+    real_write_part = writers._write_part
+    monkeypatch.setattr(writers, "_write_part", write_one_part_then_die)
+    inbox(folder, pdfs, ["renja-unruled.pdf", "renja-rotated.pdf"])
+    with pytest.raises(RuntimeError, match="killed"):
+        run([folder], out, workers=1)
+    assert read_manifest(out) is None
+    assert not [f for n in NAMES for f in storage.listdir(f"{out}/{n}.parquet") if f.endswith(".tmp")]
+    partial = records(out)["documents"]
+    assert {d["doc_id"] for d in before["documents"]} <= {d["doc_id"] for d in partial}
+    monkeypatch.setattr(writers, "_write_part", real_write_part)
+    resumed = run([folder], out, workers=1)
+    assert resumed.extracted == 0 and resumed.cached == 4
+    assert read_manifest(out) is not None
+    assert len(records(out)["documents"]) == 4
+
+
+# --- S3 (moto) -----------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3(pdfs):
+    """An S3 server (moto) on 127.0.0.1, a bucket with the fixture PDFs under raw/, and the AWS_*
+    variables that point s3fs, pyarrow and the worker processes at it. Yields the s3fs filesystem."""
+    server_mod = pytest.importorskip("moto.server", reason="moto[server] is in the dev extra: make test installs it")
+    s3fs = pytest.importorskip("s3fs", reason="s3fs is in the s3 and dev extras: make test installs it")
+    port = _free_port()
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+    mp = pytest.MonkeyPatch()
+    for k, v in env.items():
+        mp.setenv(k, v)
+    s3fs.S3FileSystem.clear_instance_cache()
+    fs = s3fs.S3FileSystem()
+    fs.mkdir("sakip")
+    for name in ("renja-ruled.pdf", "renja-hrules.pdf", "renja-unruled.pdf"):
+        fs.pipe_file(f"sakip/raw/{name}", pdfs[name])
+    try:
+        yield fs
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+        mp.undo()
+        server.stop()
+
+
+S3_ARGS = ["extract", "s3://sakip/raw", "--out", "s3://sakip/clean", "--workers", "2", "--no-progress"]
+
+
+@pytest.fixture(scope="module")
+def s3_clean(s3):
+    """`sakip extract s3://sakip/raw --out s3://sakip/clean` run once; its result."""
+    return CliRunner().invoke(main, S3_ARGS)
+
+
+def test_sakip_extract_from_s3_to_s3_then_reruns(s3, s3_clean, pdfs, tmp_path):
+    local = run([inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf", "renja-hrules.pdf", "renja-unruled.pdf"])],
+                tmp_path / "clean", workers=2)
+    args = S3_ARGS
+    res = s3_clean
+    _skip_if_code_changed()
+    assert res.exit_code == 0, res.output
+    assert "3 files: 3 ok" in res.output and "work: 3 extracted by 2 workers, 0 from the cache" in res.output
+    assert "output: s3://sakip/clean" in res.output
+    out = records("s3://sakip/clean")
+    same_records(records(tmp_path / "clean"), out)
+    assert sorted(d["source_path"] for d in out["documents"]) == [
+        "s3://sakip/raw/renja-hrules.pdf", "s3://sakip/raw/renja-ruled.pdf", "s3://sakip/raw/renja-unruled.pdf"]
+    assert sum(local.tables.values()) == len(out["tables"]) == 3
+
+    # what is in the bucket: the four datasets, the manifest, the cache beside them; no temporary key
+    keys = s3.find("sakip")
+    assert not [k for k in keys if k.endswith(".tmp")]
+    assert {k for k in keys if k.startswith("sakip/clean/")} == {
+        "sakip/clean/_manifest.json", *(f"sakip/clean/{n}.parquet/part.parquet" for n in NAMES)}
+    assert len([k for k in keys if k.startswith("sakip/.clean.cache/results/")]) == 3
+    manifest = json.loads(s3.cat_file("sakip/clean/_manifest.json"))
+    assert manifest["datasets"]["values"]["part.parquet"]["size"] == s3.info("sakip/clean/values.parquet/part.parquet")["size"]
+
+    # read back by URL: pandas, pyarrow.dataset, DuckDB
+    n_values = len(out["values"])
+    assert n_values > 0
+    assert len(pd.read_parquet("s3://sakip/clean/values.parquet")) == n_values
+    assert ds.dataset("s3://sakip/clean/values.parquet").count_rows() == n_values
+    assert ds.dataset("sakip/clean/values.parquet", filesystem=s3).count_rows() == n_values
+
+    # a re-run: nothing extracted, no part rewritten
+    stamps = {k: s3.info(k)["ETag"] for k in s3.find("sakip/clean")}
+    res = CliRunner().invoke(main, args)
+    _skip_if_code_changed()
+    assert "work: 0 extracted, 3 from the cache" in res.output, res.output
+    s3.invalidate_cache()
+    assert {k: s3.info(k)["ETag"] for k in s3.find("sakip/clean")} == stamps
+
+    # a file added: only it is extracted
+    s3.pipe_file("sakip/raw/more/renja-rotated.pdf", pdfs["renja-rotated.pdf"])
+    summary = run(["s3://sakip/raw"], "s3://sakip/clean", workers=2)
+    assert (summary.extracted, summary.cached, summary.parts_written) == (1, 3, 1)
+    docs = records("s3://sakip/clean")["documents"]
+    assert [d["source_path"] for d in docs] == [  # input order: sorted keys
+        "s3://sakip/raw/more/renja-rotated.pdf", "s3://sakip/raw/renja-hrules.pdf", "s3://sakip/raw/renja-ruled.pdf",
+        "s3://sakip/raw/renja-unruled.pdf"]
+    assert {d["status"] for d in docs} == {"ok"}
+
+
+def test_duckdb_reads_the_output_on_s3(s3, s3_clean):
+    """DuckDB reads s3:// through its httpfs extension, which it downloads on first use: offline this
+    test is skipped, saying so (pandas and pyarrow read the same output in the test above)."""
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is in the dev extra: make test installs it")
+    import os
+    from urllib.parse import urlparse
+
+    assert s3_clean.exit_code == 0, s3_clean.output
+    url = "s3://sakip/clean/values.parquet"
+    con = duckdb.connect()
+    try:
+        con.sql("LOAD httpfs")
+    except duckdb.Error:
+        try:
+            con.sql("INSTALL httpfs")
+            con.sql("LOAD httpfs")
+        except duckdb.Error as ex:
+            pytest.skip(f"DuckDB's httpfs extension (needed for s3://) cannot be installed offline: {str(ex)[:100]}")
+    endpoint = urlparse(os.environ["AWS_ENDPOINT_URL"])
+    con.sql(f"CREATE SECRET (TYPE s3, KEY_ID 'testing', SECRET 'testing', REGION 'us-east-1', "
+            f"ENDPOINT '{endpoint.netloc}', URL_STYLE 'path', USE_SSL false)")
+    expected = len(records("s3://sakip/clean")["values"])
+    assert con.sql(f"SELECT count(*) FROM '{url}/*.parquet'").fetchall()[0][0] == expected
+
+
+def test_a_dask_cluster_reads_the_inputs_from_s3(s3, pdfs, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is in the dev and cluster extras: make test installs it")
+    s3.pipe_file("sakip/dask-raw/renja-ruled.pdf", pdfs["renja-ruled.pdf"])
+    s3.pipe_file("sakip/dask-raw/renja-unruled.pdf", pdfs["renja-unruled.pdf"])
+    local = run([inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf", "renja-unruled.pdf"])], tmp_path / "clean", workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_cluster = run(["s3://sakip/dask-raw"], "s3://sakip/dask-clean", scheduler=cluster.scheduler_address)
+        assert (on_cluster.extracted, on_cluster.workers) == (2, 2)
+        again = run(["s3://sakip/dask-raw"], "s3://sakip/dask-clean", scheduler=cluster.scheduler_address)
+        assert (again.extracted, again.cached, again.parts_written) == (0, 2, 0)
+    same_records(records(tmp_path / "clean"), records("s3://sakip/dask-clean"))
+    assert local.statuses == on_cluster.statuses
