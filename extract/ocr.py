@@ -334,17 +334,23 @@ def _page(doc: pdfium.PdfDocument, text: OcrPageText) -> Page:
 _DASH = re.compile(r"[-\u2010-\u2015]+")
 _EDGE_MARKS = "'\"\u2018\u2019\u201c\u201d`|:;"  # quotes, bars and colons Tesseract makes of specks
 _NUMBER_CORE = re.compile(r"-?\d[\d.,]*(?:,-|%)?")
+# Tesseract reads the '%' of serif fonts as 'Yo', 'Y6' or 'Y9' (PK and IKU scans of DPUPR Grobogan: 89.16Yo)
+_PERCENT = re.compile(r"Y[o069]")
+_GLUED_PERCENT = re.compile(r"(?<=\d)Y[o069]$")
 
 
 def clean_word(text: str, confidence: float) -> str:
     """The word as it should enter the table, or '' to drop it. What Tesseract makes of dust, grain and the
     remains of an erased rule is dropped: marks without a letter or digit (a dash stays when read with
     confidence: a dash cell means zero), and unsure one- to three-letter words. A number keeps its digits
-    but loses the quotes and colons glued to its ends ("'98,07", "100:")."""
+    but loses the quotes and colons glued to its ends ("'98,07", "100:"); a '%' read as 'Yo' is a '%'."""
     if not any(ch.isalnum() for ch in text):
         return text if _DASH.fullmatch(text) and confidence >= 50 else ""
     if len(text) <= 3 and confidence < 40 and not any(ch.isdigit() for ch in text):
         return ""
+    if _PERCENT.fullmatch(text):
+        return "%"
+    text = _GLUED_PERCENT.sub("%", text)
     stripped = text.strip(_EDGE_MARKS)
     if stripped != text and _NUMBER_CORE.fullmatch(stripped):
         return stripped

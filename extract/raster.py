@@ -24,11 +24,13 @@ from .model import Ruling
 class RuleSettings:
     """Every tunable of rule finding, in inches so that it holds at any scan resolution."""
 
-    min_horizontal: float = 0.35  # a horizontal rule is at least this long (longer than any word's strokes)
+    min_horizontal: float = 0.5  # a horizontal rule is at least this long (longer than any word's strokes)
     min_vertical: float = 0.16  # a vertical rule spans at least one text line (cell borders of one row)
     max_thickness: float = 0.04  # thicker than this is a filled band or a picture, not a rule
     bridge: float = 0.03  # gaps (scan noise, a faint stretch) shorter than this are closed along the line
     margin: float = 0.12  # dark edges of the scanned sheet within this of the image border are not rules
+    standalone: float = 1.5  # a rule shorter than this counts only when both its ends meet a rule across it
+    meet: float = 0.06  # how near (inches) an end must come to the rule it meets
 
 
 DEFAULT = RuleSettings()
@@ -36,7 +38,7 @@ DEFAULT = RuleSettings()
 
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink as 255, paper as 0. Adaptive, so a grey or unevenly lit scan still gives clean strokes."""
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 10)
 
 
 def line_masks(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
@@ -47,8 +49,12 @@ def line_masks(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) -
     v_len = max(10, round(settings.min_vertical * dpi))
     # keep only long straight runs of ink (letters are short), then close the small gaps scan noise
     # leaves along each rule. Closing first would glue the letters of a line of text into a "rule".
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    # A rule still a little skewed steps by a pixel every few hundred: thickening the ink by a pixel across
+    # the direction first keeps such a rule one straight run.
+    across_h = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    across_v = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    horizontal = cv2.morphologyEx(across_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
+    vertical = cv2.morphologyEx(across_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     return horizontal, vertical
@@ -64,8 +70,9 @@ def rulings_from_image(gray: np.ndarray, dpi: float, points_per_pixel: float,
     out: list[Ruling] = []
     for mask, is_h in ((horizontal, True), (vertical, False)):
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for x, y, w, h, _area in stats[1:n]:
-            across = h if is_h else w
+        for x, y, w, h, area in stats[1:n]:
+            # thickness is ink per unit of length: a long rule still skewed a little has a taller box than that
+            across = area / (w if is_h else h)
             if across > thick:
                 continue
             if is_h and (y + h / 2 < margin or y + h / 2 > height - margin):
@@ -78,7 +85,25 @@ def rulings_from_image(gray: np.ndarray, dpi: float, points_per_pixel: float,
             else:
                 xc = (x + w / 2) * points_per_pixel
                 out.append(Ruling(xc, y * points_per_pixel, xc, (y + h) * points_per_pixel))
-    return out
+    return _framed(out, settings.standalone * 72, settings.meet * 72)
+
+
+def _framed(rulings: list[Ruling], standalone: float, meet: float) -> list[Ruling]:
+    """Short rules that do not end on a rule across them are dropped: the bottoms of a line of serif capitals
+    or an underlined word look like a rule, but a cell border always runs from one border to another."""
+    hs = [r for r in rulings if r.horizontal]
+    vs = [r for r in rulings if not r.horizontal]
+
+    def meets(x: float, y: float, across: list[Ruling], horizontal: bool) -> bool:
+        if horizontal:  # an end (x, y) of a horizontal rule on a vertical one
+            return any(abs(v.x0 - x) <= meet and v.top - meet <= y <= v.bottom + meet for v in across)
+        return any(abs(h.top - y) <= meet and h.x0 - meet <= x <= h.x1 + meet for h in across)
+
+    kept = [h for h in hs if h.x1 - h.x0 >= standalone
+            or (meets(h.x0, h.top, vs, True) and meets(h.x1, h.top, vs, True))]
+    kept += [v for v in vs if v.bottom - v.top >= standalone
+             or (meets(v.x0, v.top, hs, False) and meets(v.x0, v.bottom, hs, False))]
+    return kept
 
 
 def erase_rules(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) -> np.ndarray:
@@ -91,3 +116,21 @@ def erase_rules(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) 
     out = gray.copy()
     out[mask > 0] = 255
     return out
+
+
+def text_is_sideways(gray: np.ndarray, dpi: float) -> bool:
+    """True when the lines of text on the page run top to bottom: a landscape table scanned on a portrait
+    page. Letters smeared along the reading direction join into long words; smeared across it they do not.
+    (Tesseract's own orientation guess is unsure on table pages, below OCRmyPDF's threshold.)"""
+    ink = binarize(gray)
+    horizontal, vertical = line_masks(gray, dpi)
+    ink[(horizontal > 0) | (vertical > 0)] = 0  # rules are no text
+    reach = max(3, round(0.04 * dpi))
+    along = {}
+    for name, kernel in (("rows", (reach, 1)), ("columns", (1, reach))):
+        smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+        w, h = stats[1:n, 2], stats[1:n, 3]
+        words = (w >= 3 * h) & (h >= 0.03 * dpi) if name == "rows" else (h >= 3 * w) & (w >= 0.03 * dpi)
+        along[name] = int(words.sum())
+    return along["columns"] > 2 * along["rows"] and along["columns"] >= 20
