@@ -14,7 +14,12 @@ Sections (each can be skipped, see --help):
               pages: the corpus Renja T-C pages (manifest.json) and the real Renja T-C pages named in
               ``../shared/realdocs/SOURCES.md``. The pages are copied into one small PDF per source
               document, and all three systems read that same file (one child process per run).
-5. nomenclature  ``nomenclature_bench.py``: right / wrong per level of the matcher on the held-out half
+5. scale      ``scale_bench.py`` (on the committed code, in a child process): ``sakip extract`` with 1 and
+              2 worker processes on ``../shared/realdocs`` and on 500 short fixture PDFs (built once,
+              kept in the temp folder): pages/s, documents/min, pages per CPU-second, pages skipped
+              by the pre-scan, peak memory per worker, and the re-runs (nothing changed, output
+              deleted, 10 files added). The comparison with camelot and pdfplumber is ``peers``.
+6. nomenclature  ``nomenclature_bench.py``: right / wrong per level of the matcher on the held-out half
               of a labelled set built from extracted real rows (printed code next to the name), the
               scorer comparison, the WRatio@90 baseline, and 10,000 names against the full reference.
 
@@ -50,7 +55,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "nomenclature")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -639,6 +644,44 @@ def _mb(r: dict) -> str:
     return f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "?"
 
 
+# ---------------------------------------------------------------------------------------- scale
+
+def bench_scale(args, work: Path) -> dict:
+    """scale_bench.py of the committed code (a run refuses code edited under it: work in progress in the
+    checkout would stop it), in a child process; its numbers, as it wrote them."""
+    hr("scale: sakip extract with 1 and 2 workers, the pre-scan, memory per worker, re-runs (scale_bench.py)")
+    from nomenclature_bench import committed_code  # same folder as this file
+
+    code = committed_code()
+    out = work / "scale-bench-results.json"
+    cmd = [sys.executable, str(code / "tests" / "benchmarks" / "scale_bench.py"), "--json", str(out),
+           "--shared", str(SHARED), "--n-fixtures", str(args.scale_fixtures)]
+    if not SHARED.is_dir():
+        cmd += ["--only", "fixtures"]
+    subprocess.run(cmd, cwd=code, env=dict(os.environ, PYTHONPATH=str(code)), check=True)
+    return json.loads(out.read_text())
+
+
+def scale_lines(results: dict) -> list[str]:
+    lines = []
+    for corpus in ("realdocs", "fixtures"):
+        c = results.get(corpus)
+        if not c:
+            continue
+        for key, r in c.items():
+            if key.endswith("_workers"):
+                lines.append(
+                    f"scale {corpus} {r['workers']} worker(s): {r['extracted']} files, {r['pages']} pages in {r['wall_s']} s = "
+                    f"{fmt_num(r['pages_per_s'])} pages/s, {fmt_num(r['docs_per_min'])} docs/min, "
+                    f"{fmt_num(r['pages_per_cpu_s'])} pages per CPU-s; pre-scan skipped {pct(r['pages_skipped_by_prescan']).strip()} "
+                    f"of pages; peak {fmt_num(r['peak_rss_mb_per_worker'], 0)} MB per worker (load {r['load_avg_before']})")
+        reruns = [f"{key[len('rerun_'):].replace('_', ' ')} {r['wall_s']} s ({r['extracted']} extracted, {r['parts_written']} parts written)"
+                  for key, r in c.items() if key.startswith("rerun_")]
+        if reruns:
+            lines.append(f"scale {corpus} re-runs: " + "; ".join(reruns))
+    return lines
+
+
 # -------------------------------------------------------------------------------------- summary
 
 def summary_block(results: dict) -> list[str]:
@@ -687,6 +730,8 @@ def summary_block(results: dict) -> list[str]:
                      for key in ("corpus", "real") if (v := pe.get(key, {}).get(peer))]
             if parts:
                 lines.append(f"speed vs {label} (peer s / our s, same T-C pages{note}): " + "; ".join(parts))
+    if "scale" in results and "error" not in results["scale"]:
+        lines += scale_lines(results["scale"])
     if "nomenclature" in results:
         from nomenclature_bench import summary_lines  # tests/benchmarks/nomenclature_bench.py
 
@@ -704,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-max-pages", type=int, default=0,
                     help="time peers on at most N evenly spaced pages per document (default 0: all pages)")
     ap.add_argument("--realdocs-limit", type=int, default=0, help="only the first N real PDFs (for a quick run)")
+    ap.add_argument("--scale-fixtures", type=int, default=500, help="fixture PDFs of the scale section (default 500)")
     ap.add_argument("--show-misses", type=int, default=2, help="non-exact fixture rows to print per table")
     ap.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where to write all numbers")
     ap.add_argument("--keep", type=Path, help="keep the work files (fixture PDFs, outputs) in this folder")
@@ -715,8 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     have_shared = SHARED.is_dir()
     if not have_shared:
         print(f"{SHARED} is missing: benchmarking only the fixtures (corpus, realdocs and peers need ../shared)")
-        skipped += [s for s in sections if s != "fixtures" and s not in skipped]
-        sections = [s for s in sections if s == "fixtures"]
+        skipped += [s for s in sections if s not in ("fixtures", "scale") and s not in skipped]
+        sections = [s for s in sections if s in ("fixtures", "scale")]
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
@@ -748,6 +794,8 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = bench_realdocs(args)
                 elif name == "peers":
                     results[name] = bench_peers(args, work)
+                elif name == "scale":
+                    results[name] = bench_scale(args, work)
                 elif name == "nomenclature":
                     hr("nomenclature: matching on real documents (tests/benchmarks/nomenclature_bench.py)")
                     from nomenclature_bench import main as bench_nomenclature  # same folder as this file
