@@ -14,15 +14,19 @@ _TYPES = (
     ("renstra", r"\b(renstra|rencana\s+strategis)\b"),
     ("renja", r"\b(renja|rencana\s+kerja)\b"),
 )
+# words that end a name: the sentence, the address or the next heading goes on after them
+_ENDS_NAME = (r"pemerintah|kota|kabupaten|kab|provinsi|prov|tahun|hasil|evaluasi|yang|merupakan|adalah|untuk|sebagai|"
+              r"dalam|dengan|di|jalan|jl|jln|jin|selanjutnya|disebut|daftar|kode|rekening|nomor|no|keputusan|program|"
+              r"kegiatan|kebutuhan|tingkat|penanggung|jumlah|membentuk|rencana|renja|renstra|laporan|lkjip|tabel|bab")
 _UNIT = re.compile(
     r"\b((?:dinas|badan|kecamatan|sekretariat|inspektorat|biro|kantor|satuan\s+polisi|rumah\s+sakit|bagian|unit)"
-    r"(?:\s+(?!pemerintah\b|kota\b|kabupaten\b|provinsi\b|tahun\b|dan\s+hasil\b|hasil\b|evaluasi\b|yang\b|"
-    r"merupakan\b|adalah\b|untuk\b|sebagai\b|dalam\b|jalan\b|jl\b)[A-Za-z&,.\-]+){0,8})",
+    r"(?:\s+(?!(?:" + _ENDS_NAME + r")\b)[A-Za-z&,.\-]+){0,8})",
     re.I,
 )
-_NOT_PEMDA = r"(?!(?:rencana|renja|renstra|laporan|lkjip|badan|dinas|kecamatan|sekretariat|inspektorat|tahun|dan)\b)"
-_PEMDA = re.compile(r"\b(?:pemerintah\s+)?((?:provinsi|kabupaten|kota)[ \t]+" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+"
-                    r"(?:[ \t]" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+){0,2})\b", re.I)
+# 'Pemerintah Kota Padang Panjang': the name's words are capitalised as printed ('Kota yang' is no pemda)
+_NOT_PEMDA = r"(?!(?i:" + _ENDS_NAME + r"|badan|dinas|kecamatan|sekretariat|inspektorat|dan)\b)"
+_PEMDA = re.compile(r"\b((?i:pemerintah)\s+)?((?i:provinsi|kabupaten|kota)[ \t]+" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+"
+                    r"(?:[ \t]" + _NOT_PEMDA + r"[A-Z][A-Za-z\-]+){0,2})\b")
 _YEAR = re.compile(r"\b(?:tahun|ta\.?|t\.a\.?)\s*(?:anggaran\s+)?((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?", re.I)
 # 'Peraturan Pemerintah Nomor 8 Tahun 2008', 'UU No. 23 Tahun 2014': the year of a regulation cited
 _CITED = re.compile(r"\b(?:nomor|no)\s*\.?\s*[\dA-Z/.\-]+\s*$", re.I)
@@ -62,7 +66,8 @@ def document_meta(front_text: str, table_codes: list[str], plan_year: int | None
         elif any(c.startswith("LKJIP-") for c in table_codes):
             doc_type = "lkjip"
     unit = _UNIT.search(head)
-    pemda = _PEMDA.search(head)
+    pemdas = list(_PEMDA.finditer(head))
+    pemda = next((m for m in pemdas if m.group(1)), pemdas[0] if pemdas else None)  # the cover's 'Pemerintah ...' first
     tahun = None
     if doc_type == "renstra":
         p = _PERIOD.search(head)
@@ -81,7 +86,7 @@ def document_meta(front_text: str, table_codes: list[str], plan_year: int | None
     return DocumentMeta(
         doc_type=doc_type,
         perangkat_daerah=_title(unit.group(1)) if unit else None,
-        pemda=_title(pemda.group(1)) if pemda else None,
+        pemda=_title(pemda.group(2)) if pemda else None,
         tahun=tahun,
     )
 
@@ -90,6 +95,7 @@ def _title(s: str) -> str:
     """'BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA' → 'Badan Kepegawaian Dan Pengembangan Sumber
     Daya Manusia'; acronyms (SDM, PUPR, BPKAD: short, at most one vowel) stay in capitals."""
     s = re.sub(r"\s+", " ", s).strip(" ,.-")
+    s = re.sub(r"(?:[\s,&]+(?i:dan|serta))+$", "", s).strip(" ,.-")  # 'Pengembangan SDM, dan' ends before 'dan'
     return " ".join(w if _acronym(w) else w.capitalize() if w.isupper() or w.islower() else w for w in s.split())
 
 

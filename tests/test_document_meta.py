@@ -50,3 +50,14 @@ def test_a_name_in_capitals_is_title_cased_but_keeps_its_acronyms():
 
 def test_lkjip_tables_make_an_untitled_document_an_lkjip():
     assert document_meta("BAB III AKUNTABILITAS", ["LKJIP-PK", "other"]).doc_type == "lkjip"
+
+
+def test_a_pemda_is_a_capitalised_name_and_the_covers_comes_first():
+    text = ("Laporan ini disusun untuk kota yang lebih baik.\nPEMERINTAH KABUPATEN GROBOGAN\nDINAS PEKERJAAN UMUM "
+            "DAN PENATAAN RUANG\nJin. Gajah Mada No. 12 Purwodadi\nRENCANA STRATEGIS 2016-2021")
+    meta = document_meta(text, [])
+    assert (meta.pemda, meta.perangkat_daerah, meta.tahun) == (
+        "Kabupaten Grobogan", "Dinas Pekerjaan Umum Dan Penataan Ruang", 2016)
+    # a sentence's 'Provinsi Jawa Barat membentuk ...' ends at the lower-case word
+    assert document_meta("Pemerintah Provinsi Jawa Barat membentuk Badan Ketahanan Pangan Daerah", []).pemda == (
+        "Provinsi Jawa Barat")
