@@ -44,12 +44,16 @@ logging.getLogger("ocrmypdf").setLevel(logging.CRITICAL)
 
 MODES = ("auto", "always", "never")
 LANGUAGE = "ind"
-INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-ind ghostscript qpdf, and pip install ocrmypdf"
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-ind (and pip install ocrmypdf)"
 RULES_DPI = 150  # the OCR'd page image is rendered at this resolution to find its rules
 # Tesseract's page segmentation: 4 (one column of lines of varying size) reads a table row by row. The
 # default, 3, looks for columns and blocks first and drops lone numbers of a column (measured on the
 # scanned T-C.33 fixture at 200 dpi: 3 read 40 of 44 numbers, 4 and 6 all 44; at 150 dpi 4 beat 6).
 PAGE_SEGMENTATION = 4
+# How OCRmyPDF reads the scanned pages. 'force': the chosen pages are rasterised whatever text they carry
+# (a scan may hold a stray stamp or page number as text); the other pages are copied as they are.
+OCRMYPDF_OPTIONS = dict(language=[LANGUAGE], mode="force", deskew=True, rotate_pages=True,
+                        tesseract_pagesegmode=PAGE_SEGMENTATION)
 _PLUGIN = "extract.ocr_plugin"
 _HERE = Path(__file__).resolve().parent
 
@@ -116,11 +120,10 @@ def ocr_missing() -> str | None:
         missing.append("Tesseract")
     elif LANGUAGE not in _tesseract_languages(tesseract):
         missing.append("Tesseract's Indonesian data (tesseract-ocr-ind)")
-    if shutil.which("gs") is None:
-        missing.append("Ghostscript")
+    # Ghostscript is not needed: pages are rasterised with pypdfium2 and the OCR'd copy is a plain PDF
     if not missing:
         return None
-    return f"OCR needs {', '.join(missing)}, which this machine lacks: {INSTALL_HINT}"
+    return f"OCR needs {' and '.join(missing)}, which this machine lacks: {INSTALL_HINT}"
 
 
 def _tesseract_languages(tesseract: str) -> set[str]:
@@ -147,8 +150,9 @@ def ocr_version() -> str:
         ocrmypdf_version = version("ocrmypdf")
     except PackageNotFoundError:
         ocrmypdf_version = "?"
-    h = hashlib.sha256(f"{tess}\0ocrmypdf {ocrmypdf_version}\0{LANGUAGE}\0".encode())
-    for name in ("ocr.py", "ocr_plugin.py", "raster.py"):
+    h = hashlib.sha256(f"{tess}\0ocrmypdf {ocrmypdf_version}\0{sorted(OCRMYPDF_OPTIONS.items())}\0".encode())
+    # the image conditioning; not this module, whose word cleaning is applied to the cached words each time
+    for name in ("ocr_plugin.py", "raster.py"):
         h.update((_HERE / name).read_bytes())
     return h.hexdigest()[:12]
 
@@ -224,10 +228,7 @@ def _run_ocrmypdf(path: Path, tmp: Path, pages: list[int], jobs: int) -> dict[in
     work.mkdir()
     common = dict(jobs=max(1, jobs), use_threads=True, progress_bar=False)
     try:
-        # 'force': the chosen pages are rasterised whatever text they carry (a scan may hold a stray
-        # stamp or page number as text); the other pages are copied as they are.
-        _pdf_to_hocr(path, work, language=[LANGUAGE], mode="force", pages=_page_ranges(pages), deskew=True,
-                     rotate_pages=True, plugins=[_PLUGIN], tesseract_pagesegmode=PAGE_SEGMENTATION, **common)
+        _pdf_to_hocr(path, work, pages=_page_ranges(pages), plugins=[_PLUGIN], **OCRMYPDF_OPTIONS, **common)
         _hocr_to_ocr_pdf(work, tmp / "ocr.pdf", output_type="pdf", optimize=0, plugins=[_PLUGIN], **common)
     except exceptions.ExitCodeException as ex:
         raise OcrFailed(f"OCRmyPDF could not OCR it ({type(ex).__name__}: {ex})") from ex
@@ -337,13 +338,16 @@ _NUMBER_CORE = re.compile(r"-?\d[\d.,]*(?:,-|%)?")
 # Tesseract reads the '%' of serif fonts as 'Yo', 'Y6' or 'Y9' (PK and IKU scans of DPUPR Grobogan: 89.16Yo)
 _PERCENT = re.compile(r"Y[o069]")
 _GLUED_PERCENT = re.compile(r"(?<=\d)Y[o069]$")
+# ... and a thousands dot with a speck above it as ':' (10:001.375.464,00); a colon never belongs in a number
+_COLON_GROUP = re.compile(r"(?<=\d):(?=\d{3}(?:[.,]|$))")
 
 
 def clean_word(text: str, confidence: float) -> str:
     """The word as it should enter the table, or '' to drop it. What Tesseract makes of dust, grain and the
     remains of an erased rule is dropped: marks without a letter or digit (a dash stays when read with
     confidence: a dash cell means zero), and unsure one- to three-letter words. A number keeps its digits
-    but loses the quotes and colons glued to its ends ("'98,07", "100:"); a '%' read as 'Yo' is a '%'."""
+    but loses the quotes and colons glued to its ends ("'98,07", "100:"); a '%' read as 'Yo' is a '%', and
+    a thousands dot read as ':' a dot."""
     if not any(ch.isalnum() for ch in text):
         return text if _DASH.fullmatch(text) and confidence >= 50 else ""
     if len(text) <= 3 and confidence < 40 and not any(ch.isdigit() for ch in text):
@@ -351,6 +355,7 @@ def clean_word(text: str, confidence: float) -> str:
     if _PERCENT.fullmatch(text):
         return "%"
     text = _GLUED_PERCENT.sub("%", text)
+    text = _COLON_GROUP.sub(".", text)
     stripped = text.strip(_EDGE_MARKS)
     if stripped != text and _NUMBER_CORE.fullmatch(stripped):
         return stripped

@@ -22,6 +22,9 @@ Sections (each can be skipped, see --help):
 6. nomenclature  ``nomenclature_bench.py``: right / wrong per level of the matcher on the held-out half
               of a labelled set built from extracted real rows (printed code next to the name), the
               scorer comparison, the WRatio@90 baseline, and 10,000 names against the full reference.
+7. ocr        ``ocr_bench.py``: scanned fixtures (150 and 200 dpi) OCR'd from an empty OCR cache: rows
+              and exact numbers, OCR pages/s and per CPU-second; the audit's findings on the scans
+              against their text-layer originals; the real scans of ``../shared/realdocs``.
 
 Prints a final summary block (one line per metric) and writes every number to
 ``bench-results.json`` in the current directory.
@@ -55,7 +58,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -736,6 +739,10 @@ def summary_block(results: dict) -> list[str]:
         from nomenclature_bench import summary_lines  # tests/benchmarks/nomenclature_bench.py
 
         lines += summary_lines(results["nomenclature"])
+    if results.get("ocr", {}).get("fixtures"):
+        from ocr_bench import summary_lines as ocr_lines  # tests/benchmarks/ocr_bench.py
+
+        lines += ocr_lines(results["ocr"])
     lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
     return lines
 
@@ -761,8 +768,8 @@ def main(argv: list[str] | None = None) -> int:
     have_shared = SHARED.is_dir()
     if not have_shared:
         print(f"{SHARED} is missing: benchmarking only the fixtures (corpus, realdocs and peers need ../shared)")
-        skipped += [s for s in sections if s not in ("fixtures", "scale") and s not in skipped]
-        sections = [s for s in sections if s in ("fixtures", "scale")]
+        skipped += [s for s in sections if s not in ("fixtures", "scale", "ocr") and s not in skipped]
+        sections = [s for s in sections if s in ("fixtures", "scale", "ocr")]
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
@@ -801,6 +808,11 @@ def main(argv: list[str] | None = None) -> int:
                     from nomenclature_bench import main as bench_nomenclature  # same folder as this file
 
                     results[name] = bench_nomenclature([])
+                elif name == "ocr":
+                    hr("ocr: scanned fixtures and real scans (tests/benchmarks/ocr_bench.py)")
+                    from ocr_bench import main as bench_ocr  # same folder as this file
+
+                    results[name] = bench_ocr([])
             except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
                 traceback.print_exc()
                 results[name] = {"error": f"{type(ex).__name__}: {ex}"}
