@@ -183,7 +183,7 @@ def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 2.0) 
     """Column boundaries from white-space rivers: x intervals that (almost) no word of the data lines
     covers. A word or two overflowing its cell on a long table must not close a river, so an interval
     counts as white when at most 1% of the lines cross it."""
-    spans = [(w.x0, w.x1) for l in lines for w in l.words]
+    spans = [span for l in lines for span in _phrases(l)]
     bounds = [float(x0) - 0.5]
     if spans:
         allowed = int(0.01 * len(lines))
@@ -201,6 +201,19 @@ def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 2.0) 
                 start = None
     bounds.append(float(x1) + 0.5)
     return bounds
+
+
+def _phrases(line: Line) -> list[tuple[float, float]]:
+    """The x extents of the line's runs of words one space apart: the space between two words of a cell
+    is no river (a table of a few rows has few lines to close it), a column gap is wider than a space."""
+    out: list[tuple[float, float]] = []
+    for w in sorted(line.words, key=lambda w: w.x0):
+        space = 0.35 * (w.size or (w.bottom - w.top))
+        if out and w.x0 - out[-1][1] < space:
+            out[-1] = (out[-1][0], max(out[-1][1], w.x1))
+        else:
+            out.append((w.x0, w.x1))
+    return out
 
 
 def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Line] | None = None) -> list[float]:

@@ -53,6 +53,9 @@ class Profile:
     # Which years `Tahun ke-n` counts: 'plan' (the document's plan period), 'past' (a period evaluated,
     # known only from years printed in the caption or the text before it), '' (no year columns).
     period: str = ""
+    # Fewer physical columns than this and the header alone does not make the table this template
+    # (a 4-column 'Analisis Program/Kegiatan' has target, realisasi and program words but is no T-C.29).
+    min_columns: int = 0
     quantities: bool = False  # cells may carry their unit ('2 unit', '12 laporan'): read with parse_quantity
     # The rules of the first Renja slice (T-C.29/31/33), kept as they were: the caption's plan year is the year
     # of a column without one; a row's total and level come from its item name only.
@@ -61,8 +64,9 @@ class Profile:
 
 T_C_29 = Profile(
     code="T-C.29",
+    min_columns=8,
     doc_type="renja",
-    titles=(r"rekapitulasi\s+evaluasi\s+hasil\s+pelaksanaan\s+renja", r"evaluasi\s+hasil\s+pelaksanaan\s+renja"),
+    titles=(r"rekapitulasi\s+evaluasi\s+hasil\s+pel[ae]ksanaan\s+renja", r"evaluasi\s+hasil\s+pel[ae]ksanaan\s+renja"),
     header_all=(r"realisasi", r"target", r"kode|urusan|program"),
     header_none=(r"rancangan\s+awal", r"prakiraan\s+maju"),
     columns=(
@@ -86,6 +90,7 @@ T_C_29 = Profile(
 
 T_C_31 = Profile(
     code="T-C.31",
+    min_columns=6,
     doc_type="renja",
     titles=(r"review\s+terhadap\s+rancangan\s+awal\s+rkpd", r"reviu\s+terhadap\s+rancangan\s+awal", r"rancangan\s+awal\s+rkpd"),
     header_all=(r"rancangan\s+awal", r"analisis|kebutuhan"),
@@ -118,6 +123,7 @@ T_C_31 = Profile(
 
 T_C_33 = Profile(
     code="T-C.33",
+    min_columns=7,
     doc_type="renja",
     titles=(r"rumusan\s+rencana\s+program\s+dan\s+kegiatan", r"rencana\s+program\s+dan\s+kegiatan.*prakiraan\s+maju"),
     header_all=(r"prakiraan|maju", r"pagu|dana"),
@@ -570,24 +576,34 @@ def _header_text(t: LogicalTable) -> str:
     return " ".join(h.text for h in t.header).lower()
 
 
-def identify(t: LogicalTable) -> Identified:
-    """Which template a table is: by its printed code, its title words, then its header signature."""
+def identify(t: LogicalTable, doc_type: str | None = None) -> Identified:
+    """Which template a table is: by its printed code, its title words, then its header signature.
+
+    `doc_type` (renja, renstra, lkjip, from the title pages) keeps a table of one kind of document from
+    being taken, by its header alone or by a title whose header does not fit, for a template of another:
+    an LKjIP's realisation table has the target and realisasi words of a T-C.29 but is no Renja table."""
     # words the PDF glued together ('Review terhadapRancangan AwalRKPD') are split at the case change
     cap = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", t.caption or "").lower()
     m = CODE_IN_CAPTION.search(cap)
     head = _header_text(t)
+    known = doc_type if doc_type in ("renja", "renstra", "lkjip") else None
     if m:
         code = f"T-C.{m.group(1)}"
         prof = PROFILES.get(code)
         # a printed code is trusted unless the header plainly belongs to another template
-        other = _by_header(head)
+        other = _by_header(head, t.n_cols)
         if prof is not None and other is not None and other.code != code and not _header_fits(prof, head):
             return Identified(other.code, other, "header")
         return Identified(code, prof, "caption")
     for p in PROFILES.values():
-        if any(re.search(rx, cap) for rx in p.titles) and (not head or _header_fits(p, head) or not _by_header(head)):
+        if not any(re.search(rx, cap) for rx in p.titles):
+            continue
+        fits = _header_fits(p, head)
+        if known and p.doc_type != known and head and not fits:
+            continue
+        if not head or fits or not _by_header(head, t.n_cols):
             return Identified(p.code, p, "title")
-    p = _by_header(head)
+    p = _by_header(head, t.n_cols, known)
     if p is not None:
         return Identified(p.code, p, "header")
     return Identified("other", None, "none")
@@ -597,11 +613,13 @@ def _header_fits(p: Profile, head: str) -> bool:
     return all(re.search(rx, head) for rx in p.header_all) and not any(re.search(rx, head) for rx in p.header_none)
 
 
-def _by_header(head: str) -> Profile | None:
+def _by_header(head: str, n_cols: int = 0, doc_type: str | None = None) -> Profile | None:
     """The profile whose header signature fits. A header that fits the first Renja profiles (T-C.29/31/33)
     is decided among them, as it always was (one fits: it; several: none); otherwise, when several fit, the
-    one that asks most of the header (then the first in `PROFILES`)."""
-    fits = [p for p in PROFILES.values() if _header_fits(p, head)]
+    one that asks most of the header (then the first in `PROFILES`). With `doc_type`, only that kind of
+    document's profiles; a table narrower than a profile's `min_columns` is not that profile."""
+    fits = [p for p in PROFILES.values() if _header_fits(p, head) and (not n_cols or n_cols >= p.min_columns)
+            and (doc_type is None or p.doc_type == doc_type)]
     first = [p for p in fits if p.legacy]
     if first:
         return first[0] if len(first) == 1 else None

@@ -85,7 +85,7 @@ def _records(doc: dict, extracted) -> FileResult:
     codes = []
     period = plan_period(extracted.front_text)  # 'Tahun ke-n' columns take their year from it
     for k, t in enumerate(extracted.tables, start=1):
-        ident = identify(t)
+        ident = identify(t, kind)
         nt = normalize_table(t, ident, period)
         codes.append(nt.table_code)
         table_id = f"{doc_id}-t{k:02d}"
