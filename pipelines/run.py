@@ -84,6 +84,7 @@ def _records(doc: dict, extracted) -> FileResult:
     result = FileResult(doc)
     codes = []
     period = plan_period(extracted.front_text)  # 'Tahun ke-n' columns take their year from it
+    kind = document_meta(extracted.front_text, []).doc_type  # what the title pages say the document is
     for k, t in enumerate(extracted.tables, start=1):
         ident = identify(t, kind)
         nt = normalize_table(t, ident, period)
