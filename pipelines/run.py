@@ -287,6 +287,7 @@ def run_extract(
     finally:
         cache.save_index()
 
+    cache.prefetch({run.moved.get(s, s) for s in run.shas if s and s not in run.unfinished}, version)
     report = publish(run.output_documents(summary, echo), out_dir)
     summary.parts_written = report.written
     cache.prune({s for s in run.shas if s}, version)
