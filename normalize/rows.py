@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from extract.model import LogicalTable
 
-from .codes import code_level, normalize_code
+from .codes import PERMENDAGRI_13_2006, code_level, code_scheme, normalize_code
 from .numbers import detect_locale, looks_numeric, parse_number, parse_quantity
 from .templates import Column, Identified, Profile, canonical_columns
 
@@ -131,7 +131,21 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
             raw = cells[c.index]
             unit = pv.unit or c.unit or _satuan(cells, cols, c)
             values.append(Value(n, c.name, c.tahun, pv.value, unit, raw, pv.status, pv.note, pv.candidates))
+    _legacy_code_levels(rows)
     return NormalizedTable(ident.table_code, ident.evidence, cols, rows, values, locale)
+
+
+def _legacy_code_levels(rows: list[Row]) -> None:
+    """A table of Permendagri 13/2006 codes without the organisation part (urusan.bidang.program.kegiatan:
+    program ``1.21.17``, its kegiatan ``1.21.17.01``) has no five-part code: there a four-part code is a
+    kegiatan, not the program its shape alone would say (with the organisation, ``1.20.06.15`` is one)."""
+    parts = {r.row_no: len(r.kode.split(".")) for r in rows if r.kode}
+    legacy = [r for r in rows if r.kode and code_scheme(r.kode) == PERMENDAGRI_13_2006]
+    if not legacy or max(parts.values()) != 4 or 3 not in parts.values():
+        return
+    for r in legacy:
+        if parts[r.row_no] == 4 and r.level == "program":
+            r.level = "kegiatan"
 
 
 def _fill_down(

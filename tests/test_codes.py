@@ -176,3 +176,23 @@ def test_never_raises(raw):
     if normalized is not None:
         assert normalize_code(normalized) == normalized
         assert code_level(normalized) is not None or code_scheme(normalized) is None
+
+
+def test_four_part_13_2006_codes_under_three_part_programs_are_kegiatan():
+    # Jawa Barat Renja 2016 (54/2010 era): program 1.06.01 'Program Pelayanan Administrasi Perkantoran', its
+    # kegiatan 1.06.01.01 'Penyediaan jasa surat menyurat' - no organisation part, so no five-part code.
+    from normalize.rows import Row, _legacy_code_levels
+
+    def row(n, kode, name):
+        return Row(n, 1, "program", kode, kode, name, name, "", [kode, name], False)
+
+    rows = [row(1, "1.06.01", "Program Pelayanan Administrasi Perkantoran"),
+            row(2, "1.06.01.01", "Penyediaan jasa surat menyurat"),
+            row(3, "1.06.01.02", "Penyediaan jasa komunikasi, sumber daya air dan listrik")]
+    _legacy_code_levels(rows)
+    assert [r.level for r in rows] == ["program", "kegiatan", "kegiatan"]
+    # with the organisation part (1.19.01 = urusan.bidang.organisasi) a four-part code is the program
+    programs = [row(1, "1.19.01.29", "Program Perencanaan Pengendalian dan Pengawasan Pembangunan Daerah"),
+                row(2, "1.19.01.60", "Program Pelayanan Administrasi Perkantoran")]
+    _legacy_code_levels(programs)
+    assert [r.level for r in programs] == ["program", "program"]
