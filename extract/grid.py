@@ -236,9 +236,9 @@ def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Lin
                 # the whole number, not only its centre, must stand clear: a wide '11=(10/4)' centred over
                 # a narrow column of right-aligned values overlaps them and is no empty column of its own
                 d0, d1 = min(w.x0 for w in mine), max(w.x1 for w in mine)
-                if n1 < d0 - 1 and c < d0 - 3:
+                if n1 < d0 - 6 and c < d0 - 3:
                     out.append(min(2 * c - left, d0 - 1) if 2 * c - left > c else (c + d0) / 2)
-                elif n0 > d1 + 1 and c > d1 + 3:
+                elif n0 > d1 + 6 and c > d1 + 3:
                     out.append(max(2 * c - right, d1 + 1) if 2 * c - right < c else (c + d1) / 2)
             continue
         if len(inside) < 2:

@@ -267,13 +267,31 @@ def blocks_header_cells(blocks: list[Block], bounds: list[float]) -> tuple[list[
     text_lines = head
     if grid.is_column_number_line(head[-1]):
         text_lines = head[:-1]
+        placed = []
         for text, a, b in grid.number_tokens(head[-1]):
-            numbers[grid.col_of((a + b) / 2, bounds)] += text
+            col = grid.col_of((a + b) / 2, bounds)
+            numbers[col] += text
+            placed.append(((a + b) / 2, col))
+        _number_over_pairs(numbers, placed, bounds)
     boxes = grid.header_cells(text_lines, bounds)
     tops = sorted({round(t) for _, _, _, t, _ in boxes})
     header = [HeaderCell(text, tops.index(round(top)), a, b) for text, a, b, top, _ in boxes]
     _spread_numbers(numbers, header)
     return header, numbers
+
+
+def _number_over_pairs(numbers: list[str], placed: list[tuple[float, int]], bounds: list[float]) -> None:
+    """A number printed over a value | satuan pair is centred over both columns, so it lands in one of
+    them: give it to the unnumbered neighbour too when it sits nearer the pair's centre than its own."""
+    for c, col in placed:
+        own = (bounds[col] + bounds[col + 1]) / 2
+        for other in (col - 1, col + 1):
+            if not 0 <= other < len(numbers) or numbers[other]:
+                continue
+            lo, hi = min(col, other), max(col, other)
+            if abs(c - (bounds[lo] + bounds[hi + 1]) / 2) < abs(c - own):
+                numbers[other] = numbers[col]
+                break
 
 
 def _spread_numbers(numbers: list[str], header: list[HeaderCell]) -> None:
