@@ -129,11 +129,9 @@ def info(x: Location) -> dict:
     fs, path = filesystem(x)
     try:
         return _info(fs.info(path))
-    except FileNotFoundError:
-        raise
     except OSError:
         raise
-    except Exception as ex:  # e.g. a permission error of the object store
+    except Exception as ex:  # e.g. botocore's error for a key it may not read: the file cannot be read
         raise OSError(str(ex)) from ex
 
 
