@@ -330,9 +330,24 @@ def _starts_values(line: Line, row: list[Line], bounds: list[float], numeric_col
     used = {col_of(w.xc, bounds) for l in row for w in l.words}
     for w in line.words:
         c = col_of(w.xc, bounds)
-        if c in numeric_cols and c in used and re.match(r"^[\d.,%\-]+$", w.text):
+        if c in numeric_cols and c in used and _VALUE.match(w.text):
+            above = [x for l in row for x in l.words if col_of(x.xc, bounds) == c]
+            if above and _wraps_number(above[-1].text, w.text):
+                continue
             return True
     return False
+
+
+# a value as printed: '1.569.000.000,-', '95,5%', '12', '99.69', '-'; not the piece of a wrapped code
+# ('2.02.0002', '0008'), whose groups are not of three digits or which starts with a zero
+_VALUE = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d*)?(?:,-|-)?|\d+\.\d+|-)%?$")
+_WHOLE_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?$")
+
+
+def _wraps_number(above: str, text: str) -> bool:
+    """'790.000.00' over '0,-' is one number a narrow cell wrapped ('790.000.000,-'), not two rows:
+    the piece above is not a whole number and the two together are."""
+    return not _WHOLE_NUMBER.match(above) and bool(_WHOLE_NUMBER.match(above + text))
 
 
 def rows_to_bands(rows: list[list[Line]], bounds: list[float], page_of) -> list[Band]:

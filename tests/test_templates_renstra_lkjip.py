@@ -35,8 +35,6 @@ LKJIP_CODES = [
 # and turns the suite red the day extract/ fixes it, so it is removed then.
 KNOWN_GAPS = {
     ("unruled", "T-C.24"): "extract: without rules, wrapped names are cut into rows of their own (110 rows)",
-    ("unruled", "T-C.27"): ("extract: without rules a row whose kode wraps onto a second line ('7 01 03 2.02' / '0002') "
-                            "is cut into two rows at that line (95 rows for 70)"),
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
 
