@@ -315,9 +315,25 @@ def _header_count(bands: list[Band]) -> int:
         # below the first header row, a band with a single filled cell is a data row (NON URUSAN, a label)
         if _looks_header(b) and (i == 0 or sum(1 for c in b.cells if c.text) >= 2):
             n += 1
+        elif n and _is_index_band(b, bands[:n]):
+            n += 1
         else:
             break
     return n
+
+
+def _is_index_band(b: Band, head: list[Band]) -> bool:
+    """The sub-header row under 'Tahun ke-': the year numbers 1 2 3 4 5, once for each group of years
+    (target, realisasi, rasio), beside short sub-header words (SPM, IKK, Lainnya); never a data row."""
+    if not any(re.search(r"\bke\s*-|\btahun\b", h.text, re.I) for h in head):
+        return False
+    texts = [c.text.strip() for c in b.cells if c.text.strip()]
+    nums = [int(t) for t in texts if re.fullmatch(r"[1-9]|10", t)]
+    words = [t for t in texts if not re.fullmatch(r"[1-9]|10", t)]
+    if len(nums) < 3 or any(re.search(r"\d", w) or len(w.split()) > 3 for w in words):
+        return False
+    runs_from_one = all(b == a + 1 or b == 1 for a, b in zip(nums, nums[1:])) and nums[0] == 1
+    return runs_from_one and nums.count(1) >= 1
 
 
 def _header_remnant(b: Band, head_words: set[str]) -> bool:

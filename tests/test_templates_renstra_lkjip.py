@@ -517,12 +517,16 @@ def test_real_renstra_t_c_23_pencapaian_kinerja_pelayanan():
 
 
 @realdocs
-@pytest.mark.xfail(strict=True, reason="extract: the sub-header row 'SPM IKK Lainnya 1 2 3 4 5 ...' of bkpsdm p.44 is "
-                                       "read as a data row, so T-C.23 has 13 rows and no target_spm / target_ikk")
 def test_real_renstra_t_c_23_has_twelve_rows_and_its_target_columns():
-    table, rows, _ = _real_table(BKPSDM_RENSTRA, "T-C.23", 44)
-    assert table["columns"][:5] == ["no", "indikator", "target_spm", "target_ikk", "target_lainnya"]
+    """bkpsdm p.44: the sub-header row 'SPM IKK Lainnya 1 2 3 4 5 1 2 3 4 5 1 2 3 4 5' is header, not a row.
+    Row 1 'Jumlah Database dan Informasi Pegawai Daerah': SPM -, IKK 166, Lainnya -, target 66 50 50 52 60."""
+    table, rows, values = _real_table(BKPSDM_RENSTRA, "T-C.23", 44)
+    assert table["columns"][:6] == ["no", "indikator", "target_spm", "target_ikk", "target_lainnya", "target_renstra_1"]
     assert len(rows) == 12
+    first = _row_no(rows, "Jumlah Database dan Informasi Pegawai Daerah")
+    assert [values[(first, c)]["value"] for c in ("target_ikk", "target_renstra_1", "target_renstra_5")] == [
+        D(166), D(66), D(60)]
+    assert values[(first, "target_spm")]["parse_status"] == "dash"
 
 
 @realdocs
