@@ -95,7 +95,7 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
         kode_raw = " ".join(cells[c.index].strip() for c in cols if re.fullmatch(r"kode(_\d+)?", c.name) and cells[c.index].strip())
         uraian_raw = _first(cells, by_name, uraian_cols)
         if not uraian_raw and profile is None:
-            uraian_raw = _first_text(cells)
+            kode_raw, uraian_raw = _generic_item(cells, kode_raw)
         if not kode_raw:
             m = LEADING_CODE.match(uraian_raw)
             if m and normalize_code(m.group(1)):
@@ -244,6 +244,15 @@ def _satuan(cells: list[str], cols: list[Column], value_col: Column) -> str | No
     if value_col.name.startswith(("tingkat", "rasio", "capaian")):
         return "%"
     return None
+
+
+def _generic_item(cells: list[str], kode_raw: str) -> tuple[str, str]:
+    """Code and name of a row of a table of no known template: the first text cell, or, when that cell
+    is a code alone ('1.03.11.1.01.0009' | 'Penyediaan Instruktur ...'), the code and the next cell."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if not kode_raw and len(filled) >= 2 and normalize_code(filled[0]) and not looks_numeric(filled[1]):
+        return filled[0], filled[1]
+    return kode_raw, _first_text(cells)
 
 
 def clean_uraian(raw: str) -> str:
