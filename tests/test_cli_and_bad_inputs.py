@@ -67,7 +67,8 @@ def test_a_rerun_replaces_the_output_atomically(inbox, tmp_path):
     runner = CliRunner()
     runner.invoke(main, ["extract", str(inbox / "renja.pdf"), "--out", str(out), "--no-progress"])
     runner.invoke(main, ["extract", str(inbox / "empty.pdf"), "--out", str(out), "--no-progress"])
-    assert sorted(p.name for p in out.iterdir()) == ["documents.parquet", "rows.parquet", "tables.parquet", "values.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["_manifest.json", "documents.parquet", "rows.parquet", "tables.parquet",
+                                                    "values.parquet"]  # the manifest of the finished run: see writers.py
     assert pq.read_table(out / "documents.parquet").num_rows == 1
 
 
