@@ -132,6 +132,73 @@ def _col_index(xs: list[float], x: float) -> int:
     return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
 
+def split_stacked(band: Band) -> list[Band]:
+    """Rows an export stacked in one ruled row (no rule between them): when one cell holds two values
+    or more on separate lines, each line with a value there starts a row of its own; lines above the
+    first value (a heading: 'Belanja Langsung') are a row, lines below a value carry on its row."""
+    words = [(k, w) for k, c in enumerate(band.cells) for w in c.words]
+    if len(words) < 4:
+        return [band]
+    tops: list[float] = []
+    for _, w in sorted(words, key=lambda kw: kw[1].top):
+        if not tops or w.top - tops[-1] > 0.5 * (w.bottom - w.top):
+            tops.append(w.top)
+
+    def line_of(w: Word) -> int:
+        return max(i for i, t in enumerate(tops) if w.top >= t - 0.5 * (w.bottom - w.top))
+
+    per_col: dict[int, list[tuple[int, str]]] = {}
+    for k, w in sorted(words, key=lambda kw: (kw[1].top, kw[1].x0)):
+        per_col.setdefault(k, []).append((line_of(w), w.text))
+    starts = _stacked_starts(per_col)
+    if len(starts) < 2:
+        return [band]
+    groups = ([0] if starts[0] > 0 else []) + starts
+    out = []
+    for g, first in enumerate(groups):
+        last = groups[g + 1] - 1 if g + 1 < len(groups) else len(tops) - 1
+        mine = [(k, w) for k, w in words if first <= line_of(w) <= last]
+        cells = [cell_text([w for k2, w in mine if k2 == k]) for k in range(len(band.cells))]
+        out.append(Band(band.page, min(w.top for _, w in mine), max(w.bottom for _, w in mine), list(band.spans), cells,
+                        set(band.flags)))
+    return out
+
+
+def _stacked_starts(per_col: dict[int, list[tuple[int, str]]]) -> list[int]:
+    """Lines where the same value columns, two or more, each print a whole value: stacked rows show
+    their values side by side on every line (anggaran, realisasi, sisa, %); a number wrapped in a narrow
+    cell ('286,1' / '7', or '98,0' / '7' in both halves of a T-C.31) leaves the other columns empty."""
+    columns: dict[int, set[int]] = {}
+    for col, pieces in per_col.items():
+        for line in _value_lines(pieces):
+            columns.setdefault(line, set()).add(col)
+    starts = sorted(line for line, cols in columns.items() if len(cols) >= 2)
+    if len(starts) < 2 or any(columns[line] != columns[starts[0]] for line in starts):
+        return []
+    return starts
+
+
+def _value_lines(pieces: list[tuple[int, str]]) -> set[int]:
+    """The lines of one cell that hold a whole value of their own: not the rest of a number wrapped from
+    the line above ('98,' / '7'), nor a number a wrapped word carries ('Minimal' / '80%')."""
+    lines: dict[int, list[str]] = {}
+    for line, text in pieces:
+        lines.setdefault(line, []).append(text)
+    out, previous = set(), None
+    for line in sorted(lines):
+        texts = lines[line]
+        alone = len(texts) == 1 and _COMPLETE.match(texts[0]) and texts[0] != "-"
+        carried = previous is not None and not _COMPLETE.match(previous)
+        if alone and not carried:
+            out.add(line)
+        previous = texts[-1]
+    return out
+
+
+# a value printed whole: '1.569.000.000,-', '95,5%', '98,7', '12'; not '98,' or '10.000.000,' cut by a wrap
+_COMPLETE = re.compile(r"^(?:\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?|\d+(?:[.,]\d+)?)%?$")
+
+
 def needs_line_rows(block: Block, bands: list[Band]) -> bool:
     """A ruled block without inner horizontal rules has rows that only line spacing separates."""
     n_lines = len(block.lines)
@@ -287,7 +354,7 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     if not lines:
         return []
     if rules and len(rules) >= 3:
-        return _rows_by_rules(lines, sorted(rules))
+        return [piece for row in _rows_by_rules(lines, sorted(rules)) for piece in _split_stacked_lines(row, bounds)]
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
     heights = [l.bottom - l.top for l in lines]
     h = statistics.median(heights) if heights else 8.0
@@ -304,6 +371,19 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
         else:
             rows[-1].append(line)
     return rows
+
+
+def _split_stacked_lines(row: list[Line], bounds: list[float]) -> list[list[Line]]:
+    """`split_stacked` for the lines between two rules of a table whose columns come from white space."""
+    per_col: dict[int, list[tuple[int, str]]] = {}
+    for i, line in enumerate(row):
+        for w in line.words:
+            per_col.setdefault(col_of(w.xc, bounds), []).append((i, w.text))
+    starts = _stacked_starts(per_col)
+    if len(starts) < 2:
+        return [row]
+    groups = ([0] if starts[0] > 0 else []) + starts
+    return [row[a:b] for a, b in zip(groups, groups[1:] + [len(row)])]
 
 
 def _rows_by_rules(lines: list[Line], rules: list[float]) -> list[list[Line]]:

@@ -209,7 +209,7 @@ def _ruled_bands(block: Block) -> tuple[list[float], list[Band]]:
     xs = grid.ruled_columns(block)
     if len(xs) < 2:
         return xs, []
-    bands = grid.ruled_bands(block, xs)
+    bands = [piece for band in grid.ruled_bands(block, xs) for piece in grid.split_stacked(band)]
     if grid.needs_line_rows(block, bands):
         lines = block.lines
         nh = grid.header_zone(lines)

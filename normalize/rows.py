@@ -105,7 +105,7 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
         row_vals = [read(cells[c.index], locale) for c in cols if c.numeric]
         has_values = any(v.value is not None for v in row_vals)
         # "Jumlah" printed alone in another column (No) closes the table; "Jumlah PNS ..." names an indicator
-        is_total = bool(TOTAL.match(uraian_raw) or TOTAL_ONLY.match(_first_text(cells)))
+        is_total = bool(TOTAL.match(_unspaced(uraian_raw)) or TOTAL_ONLY.match(_unspaced(_first_text(cells))))
         filled = _fill_down(cells, cols, profile, above, is_total) if profile is not None and profile.fill_down else {}
         uraian = clean_uraian(uraian_raw or _first(_with(cells, by_name, filled), by_name, uraian_cols))
         rows_kind = profile.rows if profile is not None else "item"
@@ -206,7 +206,7 @@ def _indicator_level(text: str, indikator: str, has_values: bool) -> str:
 
 def _column_level(cells: list[str], by_name: dict[str, Column], profile: Profile, uraian: str, has_values: bool) -> str:
     """PROGRAM | KEGIATAN | SUB KEGIATAN in columns: the row is the most specific one it prints."""
-    if TOTAL.match(uraian) or TOTAL_ONLY.match(_first_text(cells)):
+    if TOTAL.match(_unspaced(uraian)) or TOTAL_ONLY.match(_unspaced(_first_text(cells))):
         return "total"
     for name, level in profile.level_columns:
         c = by_name.get(name)
@@ -256,9 +256,16 @@ def _generic_item(cells: list[str], kode_raw: str) -> tuple[str, str]:
 
 
 def clean_uraian(raw: str) -> str:
-    """The item name without layout noise: one space between words, no stray quotes or bullets."""
+    """The item name without layout noise: one space between words, no stray quotes or bullets, a
+    letter-spaced word ('J u m l a h') written whole."""
     s = raw.replace("\u00ad", "").strip().strip("'\"•-–").strip()
-    return re.sub(r"\s+", " ", s)
+    return _unspaced(re.sub(r"\s+", " ", s))
+
+
+def _unspaced(text: str) -> str:
+    """'J u m l a h' → 'Jumlah': a word printed with a space between its letters."""
+    tokens = text.split()
+    return "".join(tokens) if len(tokens) >= 3 and all(len(t) == 1 and t.isalpha() for t in tokens) else text
 
 
 def _level(kode: str | None, uraian: str, indikator: str, has_values: bool) -> str:
@@ -269,7 +276,7 @@ def _level(kode: str | None, uraian: str, indikator: str, has_values: bool) -> s
     text = uraian.strip()
     if not text:
         return "unknown" if has_values else "label"
-    if TOTAL.match(text):
+    if TOTAL.match(_unspaced(text)):
         return "total"
     if re.match(r"^\s*program\b", text, re.I):
         return "program"

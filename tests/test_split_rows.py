@@ -79,3 +79,27 @@ def test_a_name_ending_on_kepada_goes_on():
 def test_a_new_item_with_its_own_values_is_no_fragment():
     prev = _row(_cell(["Pemberdayaan Masyarakat di", "Kelurahan"], 0), _cell(["Jumlah Kelompok"], 1), _cell(["3"], 2))
     assert not _is_fragment(_next("Penyediaan Jasa Surat Menyurat", "Jumlah laporan", "12"), prev, WEIGHTS)
+
+
+def test_values_stacked_in_one_ruled_row_make_one_row_each():
+    # kominfo LKjIP p.24: 'Belanja Langsung' over three lines, each with its anggaran, in one ruled row
+    from extract.grid import Band, split_stacked
+
+    names = _cell(["Belanja Langsung", "- Belanja pegawai", "- Belanja barang & jasa", "- Belanja hibah"], 0)
+
+    def column(x: float, texts: list[tuple[int, str]]) -> Cell:
+        return Cell("", False, [Word(t, x, x + 50.0, 700.0 + 12 * k, 709.0 + 12 * k, size=9.0) for k, t in texts])
+
+    anggaran = column(370.0, [(1, "82.538.150,-"), (2, "5.655.429.000,-"), (3, "36.240.000,-")])
+    realisasi = column(430.0, [(1, "73.640.715,-"), (2, "4.896.024.326,-"), (3, "36.211.100,-")])
+    band = Band(1, 700.0, 745.0, [(0, 0), (1, 1), (2, 2)], [names, anggaran, realisasi])
+    rows = split_stacked(band)
+    assert [(r.cells[0].text, r.cells[1].text, r.cells[2].text) for r in rows] == [
+        ("Belanja Langsung", "", ""), ("- Belanja pegawai", "82.538.150,-", "73.640.715,-"),
+        ("- Belanja barang & jasa", "5.655.429.000,-", "4.896.024.326,-"),
+        ("- Belanja hibah", "36.240.000,-", "36.211.100,-")]
+    # a number wrapped in a narrow cell ('286,1' / '7') is one value: its rest is in one column only
+    wrapped = Band(1, 700.0, 721.0, [(0, 0), (1, 1), (2, 2)],
+                   [_cell(["Program Peningkatan Kinerja", "Pemerintahan Kecamatan"], 0),
+                    column(370.0, [(0, "286,1"), (1, "7")]), column(430.0, [(0, "286,17")])])
+    assert split_stacked(wrapped) == [wrapped]

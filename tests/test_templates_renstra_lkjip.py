@@ -626,11 +626,17 @@ def test_real_lkjip_realisasi_anggaran_values():
 
 
 @realdocs
-@pytest.mark.xfail(strict=True, reason="extract: on kominfo p.24 the three Belanja Langsung rows come out as one row, "
-                                       "and the sentence under the table is taken as a row after Jumlah")
 def test_real_lkjip_realisasi_anggaran_jumlah_row():
-    _, rows, _ = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
+    """kominfo p.24 (Tabel 3.8): the three Belanja Langsung lines share one ruled row with their values
+    stacked; each is a row: pegawai 82.538.150 / 73.640.715, barang & jasa 5.655.429.000, hibah 36.240.000."""
+    _, rows, values = _real_table(KOMINFO_LKJIP, "LKJIP-ANGGARAN", 24)
     assert [r["level"] for r in rows][-1] == "total" and len(rows) == 6
+    assert [r["uraian"] for r in rows[1:5]] == ["Belanja Langsung", "Belanja pegawai", "Belanja barang & jasa",
+                                                "Belanja hibah"]
+    assert rows[-1]["uraian"] == "Jumlah"  # printed letter-spaced: 'J u m l a h'
+    hibah = _row_no(rows, "- Belanja hibah")
+    assert sorted(v["value"] for (n, _), v in values.items() if n == hibah and v["value"] is not None) == [
+        D("99.9"), D("28900"), D("36211100"), D("36240000")]
 
 
 @realdocs
