@@ -312,14 +312,24 @@ def _header_count(bands: list[Band]) -> int:
             return i + 1
     n = 0
     for i, b in enumerate(bands[:6]):
-        # below the first header row, a band with a single filled cell is a data row (NON URUSAN, a label)
-        if _looks_header(b) and (i == 0 or sum(1 for c in b.cells if c.text) >= 2):
+        # below the first header row, a band with a single filled cell is a data row (NON URUSAN, a label),
+        # and so is one in plain type under a bold header whose cells run to sentences ('Program
+        # Penyelenggaraan Urusan Pemerintah Umum' is a row of data that happens to use header words)
+        if _looks_header(b) and (i == 0 or sum(1 for c in b.cells if c.text) >= 2) and not (
+                i > 0 and _plain_under_bold(b, bands[0])):
             n += 1
         elif n and _is_index_band(b, bands[:n]):
             n += 1
         else:
             break
     return n
+
+
+def _plain_under_bold(b: Band, first: Band) -> bool:
+    filled = [c for c in first.cells if c.text]
+    bold_header = filled and all(c.bold for c in filled)
+    return bool(bold_header and not any(c.bold for c in b.cells if c.text)
+                and any(len(c.text.split()) >= 4 for c in b.cells))
 
 
 def _is_index_band(b: Band, head: list[Band]) -> bool:
