@@ -13,7 +13,8 @@ Checks, each over exact decimals:
   item (nomenclature code + lokasi_unit, else the normalised name); ``change``: the Rancangan Awal half
   of T-C.31 against its analysis half (information, not an error).
 - ``formula``: the printed column-number row (``8 = (7/6)``, ``10=(5+7+9)``) on every row, and derived
-  columns printed as zero throughout.
+  columns printed as zero throughout; and the ratios a table implies without printing a formula
+  (``IMPLIED_RATIOS``: rasio = realisasi / anggaran, capaian = realisasi / target, in percent).
 - ``malformed_number``: every malformed or repaired number, with the intended value only when a sum
   confirms one of its candidates.
 - ``duplicate_row``: the same item with the same cells twice in a row (typically across a page break).
@@ -339,6 +340,7 @@ def _audit_document(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> l
     out += renja_pagu_table(doc_tables, ledger)
     for t in doc_tables:
         out += _formulas(t)
+        out += _implied_ratios(t)
         out += _numbers(t, families[t.table_id], ledger)
         out += _duplicates(t, duplicates[t.table_id], confirmed_duplicates)
     for f in out:
@@ -1110,6 +1112,144 @@ def _constant(t, f, printed, checks, off) -> Finding:
         message=msg, cells=tuple(CellRef(t.table_id, r.row_no, f.column, "checked") for r in shown),
         row_nos=tuple(rows), pages=_pages(t, rows), item=None, column=f.column, tahun=printed[0][1].tahun,
         expected=off[0][1] if off else None, actual=value, difference=value - off[0][1] if off else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Ratios a table implies without printing a formula
+
+
+# Per table code: (ratio column, numerator, base, kind), canonical names of normalize/templates.py; a
+# per-year column pairs with the operands of the same year suffix (rasio_3 = realisasi_3 / anggaran_3).
+# kind 'target': a capaian against a target, which an indicator where lower is better prints as
+# target / realisasi or as (2 × target − realisasi) / target; 'anggaran': budget absorption, never turned.
+# LKJIP-ALOKASI's persentase_anggaran is a share of the total and LKJIP-EFISIENSI compares two
+# percentages by no fixed rule: neither is a ratio of the row's own cells.
+IMPLIED_RATIOS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "T-C.23": (("rasio", "realisasi", "target_renstra", "target"),),
+    "T-C.24": (("rasio", "realisasi", "anggaran", "anggaran"),),
+    "LKJIP-CAPAIAN": (("capaian", "realisasi", "target", "target"),),
+    "LKJIP-CAPAIAN-TAHUN-LALU": (("capaian", "realisasi", "target", "target"),),
+    "LKJIP-CAPAIAN-RENSTRA": (("tingkat_kemajuan", "realisasi", "target_akhir", "target"),),
+    "LKJIP-KINERJA-ANGGARAN": (("capaian", "realisasi", "target", "target"),
+                               ("capaian_anggaran", "realisasi_anggaran", "anggaran", "anggaran")),
+    "LKJIP-ANGGARAN": (("persentase", "realisasi", "anggaran", "anggaran"),),
+}
+_READ = ("ok", "repaired")  # a dash is no figure: '-' for a rasio says nothing was computed
+
+
+@dataclass
+class _Ratio:
+    column: str
+    numerator: str
+    base: str
+    kind: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.numerator} / {self.base} × 100"
+
+
+def _table_ratios(t: _Table) -> list[_Ratio]:
+    """The implied ratios whose three columns the table has, less those its printed formulas already check."""
+    printed = {f.column for f in _table_formulas(t)}
+    out = []
+    for column, numerator, base, kind in IMPLIED_RATIOS.get(t.code, ()):
+        for c in t.columns:
+            m = re.fullmatch(rf"{column}(_\d+)?", c)
+            if not m or c in printed:
+                continue
+            suffix = m.group(1) or ""
+            if numerator + suffix in t.columns and base + suffix in t.columns:
+                out.append(_Ratio(c, numerator + suffix, base + suffix, kind))
+    return out
+
+
+def _half(c: _Cell) -> Decimal:
+    """Half a unit of a figure's printed precision, 0 for a whole number printed whole (a target of 5 is 5)."""
+    return c.step / 2 if c.decimals or c.step > 1 else Decimal(0)
+
+
+def _implied_ratios(t: _Table) -> list[Finding]:
+    out = []
+    for q in _table_ratios(t):
+        checks = []  # (row, exact ratio, printed cell, numerator cell, base cell)
+        printed = []
+        for r in t.rows:
+            c, a, b = (r.values.get(col) for col in (q.column, q.numerator, q.base))
+            if c is None or c.status not in _READ:
+                continue
+            printed.append((r, c))
+            if a is None or b is None or a.status not in _READ or b.status not in _READ or b.value == 0:
+                continue  # not computable here: whatever is printed is no contradiction
+            if a.tahun and b.tahun and c.tahun and len({a.tahun, b.tahun, c.tahun}) > 1:
+                continue  # the year suffixes do not line up: a header read wrong, not a figure
+            checks.append((r, a.value / b.value * 100, c, a, b))
+        wrong = []  # (row, exact, cell, numerator, base, severity, what else the printed figure is)
+        for r, exact, c, a, b in checks:
+            half = c.step / 2
+            # the operands' own rounding moves the ratio by up to this much
+            spread = 100 * (_half(a) / abs(b.value) + abs(a.value) * _half(b) / b.value ** 2)
+            band = half + max(half, spread)
+            diff = c.value - exact
+            if abs(diff) <= half:
+                continue
+            if abs(diff) <= band:
+                wrong.append((r, exact, c, a, b, "rounding", None))
+                continue
+            other = _other_reading(q, c, a, b, band)
+            wrong.append((r, exact, c, a, b, other[1] if other else "error", other[0] if other else None))
+        if len(printed) >= 3 and len({c.value for _, c in printed}) == 1:
+            off = [(w[0], w[1]) for w in wrong if w[5] == "error"]
+            if len(off) >= 3:  # one figure typed down the column: one finding, not one per row
+                out.append(_constant(t, q, printed, checks, off))
+                continue
+        for r, exact, c, a, b, severity, turned in wrong:
+            out.append(_ratio_finding(t, q, r, exact, c, a, b, severity, turned))
+    return out
+
+
+def _other_reading(q: _Ratio, c: _Cell, a: _Cell, b: _Cell, band: Decimal) -> tuple[str, str] | None:
+    """What else the printed figure is, and how much that matters: a capaian of an indicator where lower is
+    better (info), or a difference printed as a percentage (warning: the Kanigaran LKjIP 2024 prints Tingkat
+    Kemajuan 55% for a realisasi of 100 against a target of 45). A budget ratio upside down stays an error."""
+    readings = [(f"{q.base} / {q.numerator} × 100", b.value / a.value * 100 if a.value else None, "info"),
+                (f"(2 × {q.base} − {q.numerator}) / {q.base} × 100", (2 * b.value - a.value) / b.value * 100, "info"),
+                (f"{q.numerator} − {q.base}", a.value - b.value, "warning")]
+    for text, value, severity in readings:
+        if value is None or abs(c.value - value) > band:
+            continue
+        if q.kind == "target":
+            return text, severity
+        if value is readings[0][1]:
+            return text, "error"  # said in the message
+    return None
+
+
+def _ratio_finding(t, q, r, exact, c, a, b, severity, turned) -> Finding:
+    expected = exact.quantize(Decimal("0.0001"))
+    diff = c.value - expected
+    shown = _fmt(_round_like(exact, c.decimals + 2))
+    figures = f"{q.numerator} {_fmt(a.value)}, {q.base} {_fmt(b.value)}"
+    if severity == "info":
+        msg = (f"In {t.code}, {r.described()} prints {q.column} as {c.raw.strip()!r}, which is {turned} ({figures}), "
+               f"not {q.text} = {shown}: the capaian of an indicator where lower is better.")
+    elif severity == "warning" and turned:
+        msg = (f"In {t.code}, {r.described()} prints {q.column} as {c.raw.strip()!r}, which is the difference {turned} "
+               f"({figures}), not the ratio {q.text} = {shown}: a difference printed as a percentage.")
+    else:
+        msg = (f"In {t.code}, {r.described()} prints {q.column} as {c.raw.strip()!r} but {q.text} gives {shown} "
+               f"from {figures} (the table prints no formula; {q.column} is {q.numerator} / {q.base}), "
+               f"a difference of {_fmt(_round_like(diff, c.decimals + 2), signed=True)}")
+        if turned:
+            msg += f"; the printed figure is {turned}, upside down"
+        severity, msg = _weigh(severity, msg, _doubts(t, [c, a, b]))
+    cells = (CellRef(t.table_id, r.row_no, q.column, "checked"), CellRef(t.table_id, r.row_no, q.numerator),
+             CellRef(t.table_id, r.row_no, q.base))
+    return Finding(
+        doc_id=t.doc_id, check="formula", severity=severity, table_code=t.code, message=msg, cells=cells,
+        row_nos=(r.row_no,), pages=(r.page,), item=r.item, column=q.column, tahun=c.tahun,
+        expected=expected, actual=c.value, difference=diff,
     )
 
 
