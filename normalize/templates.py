@@ -56,6 +56,10 @@ class Profile:
     # Fewer physical columns than this and the header alone does not make the table this template
     # (a 4-column 'Analisis Program/Kegiatan' has target, realisasi and program words but is no T-C.29).
     min_columns: int = 0
+    # Ratios the table implies without printing a formula, checked by the audit: (ratio column, numerator,
+    # base, kind) with ratio = numerator / base × 100; kind 'target' (lower may be better: an inverted
+    # ratio is no error) or 'anggaran'. Per-year columns pair by their year suffix (rasio_2 with realisasi_2).
+    ratios: tuple[tuple[str, str, str, str], ...] = ()
     quantities: bool = False  # cells may carry their unit ('2 unit', '12 laporan'): read with parse_quantity
     # The rules of the first Renja slice (T-C.29/31/33), kept as they were: the caption's plan year is the year
     # of a column without one; a row's total and level come from its item name only.
@@ -194,6 +198,7 @@ T_C_32 = Profile(
 
 T_C_23 = Profile(
     code="T-C.23",
+    ratios=(("rasio", "realisasi", "target_renstra", "target"),),
     doc_type="renstra",
     titles=(r"pencapaian\s*kinerja\s*pelayanan",),
     header_all=(r"indikator", r"realisasi", r"rasio"),
@@ -219,6 +224,7 @@ T_C_23 = Profile(
 
 T_C_24 = Profile(
     code="T-C.24",
+    ratios=(("rasio", "realisasi", "anggaran", "anggaran"),),
     doc_type="renstra",
     titles=(r"anggaran\s*dan\s*realisasi\s*pendanaan",),
     header_all=(r"anggaran", r"realisasi", r"rasio|pertumbuhan"),
@@ -396,6 +402,7 @@ LKJIP_SASARAN = Profile(
 
 LKJIP_CAPAIAN_TAHUN_LALU = Profile(
     code="LKJIP-CAPAIAN-TAHUN-LALU",
+    ratios=(("capaian", "realisasi", "target", "target"),),
     doc_type="lkjip",
     titles=(r"realisasi\s*kinerja\s*tahun\s*\d{4}\s*(terhadap|dengan)\s*(tahun\s*)?\d{4}",
             r"target\s*dan\s*realisasi\s*kinerja\s*tahun\s*\d{4}\s*terhadap"),
@@ -415,6 +422,7 @@ LKJIP_CAPAIAN_TAHUN_LALU = Profile(
 
 LKJIP_CAPAIAN_RENSTRA = Profile(
     code="LKJIP-CAPAIAN-RENSTRA",
+    ratios=(("tingkat_kemajuan", "realisasi", "target_akhir", "target"),),
     doc_type="lkjip",
     titles=(r"akhir\s*periode\s*renstra", r"target\s*akhir\s*renstra"),
     header_all=(r"realisasi", r"renstra|akhir\s+periode"),
@@ -467,6 +475,8 @@ LKJIP_ALOKASI = Profile(
 
 LKJIP_KINERJA_ANGGARAN = Profile(
     code="LKJIP-KINERJA-ANGGARAN",
+    ratios=(("capaian", "realisasi", "target", "target"),
+            ("capaian_anggaran", "realisasi_anggaran", "anggaran", "anggaran")),
     doc_type="lkjip",
     titles=(r"pencapaian\s*kinerja\s*dan\s*anggaran", r"capaian\s*kinerja\s*dan\s*(realisasi\s*)?anggaran"),
     header_all=(r"kinerja", r"anggaran", r"targ\s?et", r"realis\s?asi"),
@@ -505,6 +515,7 @@ LKJIP_EFISIENSI = Profile(
 
 LKJIP_CAPAIAN = Profile(
     code="LKJIP-CAPAIAN",
+    ratios=(("capaian", "realisasi", "target", "target"),),
     doc_type="lkjip",
     titles=(r"perbandingan\s*target\s*dan\s*realisasi\s*kinerja", r"capaian\s*kinerja\s*(sasaran|tahun|organisasi)",
             r"pengukuran\s*kinerja"),
@@ -529,6 +540,7 @@ LKJIP_CAPAIAN = Profile(
 
 LKJIP_ANGGARAN = Profile(
     code="LKJIP-ANGGARAN",
+    ratios=(("persentase", "realisasi", "anggaran", "anggaran"),),
     doc_type="lkjip",
     titles=(r"realisasi\s*anggaran",),
     header_all=(r"anggaran|pagu", r"realisasi"),

@@ -14,7 +14,8 @@ Checks, each over exact decimals:
   of T-C.31 against its analysis half (information, not an error).
 - ``formula``: the printed column-number row (``8 = (7/6)``, ``10=(5+7+9)``) on every row, and derived
   columns printed as zero throughout; and the ratios a table implies without printing a formula
-  (``IMPLIED_RATIOS``: rasio = realisasi / anggaran, capaian = realisasi / target, in percent).
+  (`Profile.ratios` in normalize/templates.py: rasio = realisasi / anggaran, capaian = realisasi / target,
+  in percent).
 - ``malformed_number``: every malformed or repaired number, with the intended value only when a sum
   confirms one of its candidates.
 - ``duplicate_row``: the same item with the same cells twice in a row (typically across a page break).
@@ -45,6 +46,7 @@ import pyarrow.parquet as pq
 from nomenclature.names import comparable, location_variants
 from normalize.codes import looks_like_code
 from normalize.numbers import parse_number
+from normalize.templates import PROFILES
 
 from .schema import FINDINGS, SCHEMA_VERSION
 
@@ -1125,16 +1127,6 @@ def _constant(t, f, printed, checks, off) -> Finding:
 # target / realisasi or as (2 × target − realisasi) / target; 'anggaran': budget absorption, never turned.
 # LKJIP-ALOKASI's persentase_anggaran is a share of the total and LKJIP-EFISIENSI compares two
 # percentages by no fixed rule: neither is a ratio of the row's own cells.
-IMPLIED_RATIOS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
-    "T-C.23": (("rasio", "realisasi", "target_renstra", "target"),),
-    "T-C.24": (("rasio", "realisasi", "anggaran", "anggaran"),),
-    "LKJIP-CAPAIAN": (("capaian", "realisasi", "target", "target"),),
-    "LKJIP-CAPAIAN-TAHUN-LALU": (("capaian", "realisasi", "target", "target"),),
-    "LKJIP-CAPAIAN-RENSTRA": (("tingkat_kemajuan", "realisasi", "target_akhir", "target"),),
-    "LKJIP-KINERJA-ANGGARAN": (("capaian", "realisasi", "target", "target"),
-                               ("capaian_anggaran", "realisasi_anggaran", "anggaran", "anggaran")),
-    "LKJIP-ANGGARAN": (("persentase", "realisasi", "anggaran", "anggaran"),),
-}
 _READ = ("ok", "repaired")  # a dash is no figure: '-' for a rasio says nothing was computed
 
 
@@ -1154,7 +1146,8 @@ def _table_ratios(t: _Table) -> list[_Ratio]:
     """The implied ratios whose three columns the table has, less those its printed formulas already check."""
     printed = {f.column for f in _table_formulas(t)}
     out = []
-    for column, numerator, base, kind in IMPLIED_RATIOS.get(t.code, ()):
+    profile = PROFILES.get(t.code)
+    for column, numerator, base, kind in profile.ratios if profile else ():
         for c in t.columns:
             m = re.fullmatch(rf"{column}(_\d+)?", c)
             if not m or c in printed:

@@ -1,4 +1,4 @@
-"""The ratios a table implies without printing a formula (check ``formula``, `IMPLIED_RATIOS` in pipelines/audit.py).
+"""The ratios a table implies without printing a formula (check ``formula``, `Profile.ratios` in normalize/templates.py).
 
 rasio = realisasi / anggaran (T-C.24, LKjIP budget tables) and capaian = realisasi / target (T-C.23, the
 LKjIP capaian tables), in percent. Each table is written out below as the extractor would give it, with
