@@ -150,24 +150,25 @@ def split_stacked(band: Band) -> list[Band]:
     per_col: dict[int, list[tuple[int, str]]] = {}
     for k, w in sorted(words, key=lambda kw: (kw[1].top, kw[1].x0)):
         per_col.setdefault(k, []).append((line_of(w), w.text))
-    starts = _stacked_starts(per_col)
-    if len(starts) < 2:
+    groups = _stacked_groups(per_col, len(tops))
+    if not groups:
         return [band]
-    groups = ([0] if starts[0] > 0 else []) + starts
     out = []
-    for g, first in enumerate(groups):
-        last = groups[g + 1] - 1 if g + 1 < len(groups) else len(tops) - 1
-        mine = [(k, w) for k, w in words if first <= line_of(w) <= last]
+    for first, end in groups:
+        mine = [(k, w) for k, w in words if first <= line_of(w) < end]
         cells = [cell_text([w for k2, w in mine if k2 == k]) for k in range(len(band.cells))]
         out.append(Band(band.page, min(w.top for _, w in mine), max(w.bottom for _, w in mine), list(band.spans), cells,
                         set(band.flags)))
     return out
 
 
-def _stacked_starts(per_col: dict[int, list[tuple[int, str]]]) -> list[int]:
-    """Lines where the same value columns, two or more, each print a whole value: stacked rows show
-    their values side by side on every line (anggaran, realisasi, sisa, %); a number wrapped in a narrow
-    cell ('286,1' / '7', or '98,0' / '7' in both halves of a T-C.31) leaves the other columns empty."""
+def _stacked_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> list[tuple[int, int]]:
+    """The rows stacked in one cell, as ranges [first, end) of its `n_lines` lines; [] when it is one row.
+
+    A row starts at each line where the same value columns, two or more, each print a whole value:
+    stacked rows show their values side by side on every line (anggaran, realisasi, sisa, %); a number
+    wrapped in a narrow cell ('286,1' / '7', or '98,0' / '7' in both halves of a T-C.31) leaves the
+    other columns empty. Lines above the first such line are a row of their own (a heading)."""
     columns: dict[int, set[int]] = {}
     for col, pieces in per_col.items():
         for line in _value_lines(pieces):
@@ -175,7 +176,8 @@ def _stacked_starts(per_col: dict[int, list[tuple[int, str]]]) -> list[int]:
     starts = sorted(line for line, cols in columns.items() if len(cols) >= 2)
     if len(starts) < 2 or any(columns[line] != columns[starts[0]] for line in starts):
         return []
-    return starts
+    firsts = ([0] if starts[0] > 0 else []) + starts
+    return list(zip(firsts, firsts[1:] + [n_lines]))
 
 
 def _value_lines(pieces: list[tuple[int, str]]) -> set[int]:
@@ -289,7 +291,7 @@ def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Lin
     if numbers is None:
         return bounds
     out = list(bounds)
-    spans = _number_tokens(numbers)
+    spans = [(a, b) for _, a, b in number_tokens(numbers)]
     toks = [(a + b) / 2 for a, b in spans]
     words = [w for l in data or [] for w in l.words]
     for i in range(len(bounds) - 1):
@@ -343,10 +345,6 @@ def number_tokens(line: Line) -> list[tuple[str, float, float]]:
     return tokens
 
 
-def _number_tokens(line: Line) -> list[tuple[float, float]]:
-    return [(a, b) for _, a, b in number_tokens(line)]
-
-
 def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None,
               rules: list[float] | None = None) -> list[list[Line]]:
     """Group the lines of a table body into printed rows: at a horizontal rule between two lines
@@ -379,11 +377,7 @@ def _split_stacked_lines(row: list[Line], bounds: list[float]) -> list[list[Line
     for i, line in enumerate(row):
         for w in line.words:
             per_col.setdefault(col_of(w.xc, bounds), []).append((i, w.text))
-    starts = _stacked_starts(per_col)
-    if len(starts) < 2:
-        return [row]
-    groups = ([0] if starts[0] > 0 else []) + starts
-    return [row[a:b] for a, b in zip(groups, groups[1:] + [len(row)])]
+    return [row[a:b] for a, b in _stacked_groups(per_col, len(row))] or [row]
 
 
 def _rows_by_rules(lines: list[Line], rules: list[float]) -> list[list[Line]]:
