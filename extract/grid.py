@@ -216,7 +216,7 @@ def header_zone(lines: list[Line]) -> int:
         if is_column_number_line(l):
             return i + 1
     # without a column-number row, a row made only of years (2019 2020 ... under 'Tahun ke-') ends the header
-    years = [i for i, l in enumerate(lines[:12]) if len(l.words) >= 3 and all(YEAR_WORD.fullmatch(w.text) for w in l.words)]
+    years = [i for i, l in enumerate(lines[:12]) if is_year_line(l)]
     if years:
         return years[-1] + 1
     for i, l in enumerate(lines[:12]):
@@ -236,6 +236,13 @@ def is_column_number_line(line: Line) -> bool:
 
 
 YEAR_WORD = re.compile(r"\(?(19|20)\d\d\)?|ke-?\d")
+
+
+def is_year_line(line: Line) -> bool:
+    """A header line made only of years or 'ke-n' (under 'Tahun ke-'), three or more."""
+    return len(line.words) >= 3 and all(YEAR_WORD.fullmatch(w.text) for w in line.words)
+
+
 _MONEY = re.compile(r"\d{1,3}([.,]\d{3}){1,}")
 DATA_TOKEN = re.compile(r"^\d+([.,]\d+)*%?$|^\d+[.,]\d+")
 
@@ -328,6 +335,49 @@ def add_header_anchors(bounds: list[float], numbers: Line | None, data: list[Lin
     return sorted(out)
 
 
+def add_year_anchors(bounds: list[float], head: list[Line], data: list[Line]) -> list[float]:
+    """Split a text column under two years or more of the header's last line ('2019 2020 ... 2023'): a
+    year column empty on every row leaves no river of its own. A header cell standing beside the years,
+    over none of them ('Rata-rata pertumbuhan'), anchors a column too. The cut goes half-way between two
+    anchors, or, when a value crosses that point, through the nearest white space between them."""
+    years = [(w.x0, w.x1) for w in head[-1].words]
+    over_years = [p for l in head[:-1] for p in _phrases(l)]
+    anchors = years + [p for p in over_years
+                       if not any(p[0] < y1 and y0 < p[1] for y0, y1 in years)
+                       and not any(q[0] < p[1] and p[0] < q[1] and any(q[0] < y1 and y0 < q[1] for y0, y1 in years)
+                                   for q in over_years)]
+    merged: list[list[float]] = []
+    for x0, x1 in sorted(anchors):
+        if merged and x0 < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    words = [w for l in data for w in l.words]
+    # a river's middle may cut a year in two: move that bound clear of the year, when no value is in the way
+    bounds = list(bounds)
+    for k in range(1, len(bounds) - 1):
+        for x0, x1 in merged:
+            if x0 < bounds[k] < x1:
+                x = x1 + 1 if bounds[k] > (x0 + x1) / 2 else x0 - 1
+                if bounds[k - 1] < x < bounds[k + 1] and not any(w.x0 < x < w.x1 for w in words):
+                    bounds[k] = x
+    out = list(bounds)
+    for left, right in zip(bounds, bounds[1:]):
+        inside = [(x0, x1) for x0, x1 in merged if left <= (x0 + x1) / 2 < right]
+        mine = [w for w in words if left <= w.xc < right]
+        for (a0, a1), (b0, b1) in zip(inside, inside[1:]):
+            cut = (a1 + b0) / 2
+            crossing = [w for w in mine if w.x0 < cut < w.x1]
+            if crossing:
+                free = [x for w in crossing for x in (w.x0 - 1, w.x1 + 1) if (a0 + a1) / 2 < x < (b0 + b1) / 2
+                        and not any(v.x0 < x < v.x1 for v in mine)]
+                if not free:
+                    continue
+                cut = min(free, key=lambda x: abs(x - cut))
+            out.append(cut)
+    return sorted(out)
+
+
 def number_tokens(line: Line) -> list[tuple[str, float, float]]:
     """The printed column numbers with their x extents; '8 = (7/6)' printed as several words is one number."""
     tokens, group = [], []
@@ -346,9 +396,10 @@ def number_tokens(line: Line) -> list[tuple[str, float, float]]:
 
 
 def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None,
-              rules: list[float] | None = None) -> list[list[Line]]:
+              rules: list[float] | None = None, unruled: bool = False) -> list[list[Line]]:
     """Group the lines of a table body into printed rows: at a horizontal rule between two lines
-    when the table has them, else by the spacing between lines."""
+    when the table has them, else by the spacing between lines. In a table with no rules at all
+    (`unruled`) whose rows are padded apart, the spacing alone tells the rows."""
     if not lines:
         return []
     if rules and len(rules) >= 3:
@@ -362,12 +413,18 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
         threshold = max(base + 0.25 * h, base * 1.6)
     else:
         threshold = h
+    # rows padded apart (a cell margin between rows, line spacing within them): the spacing alone tells
+    # the rows, and a number wrapped to a line of its own ('107.55 7.510,00' / '0') stays in its row.
+    # Between the rules of a ruled frame, lines of one cell (a kegiatan each, with its anggaran) are not.
+    padded = unruled and sum(g > threshold for g in gaps) >= max(2, len(gaps) // 8)
     rows: list[list[Line]] = [[lines[0]]]
     for prev, line, gap in zip(lines, lines[1:], gaps):
-        if gap > threshold or _starts_values(line, rows[-1], bounds, numeric_cols):
+        if gap > threshold or (not padded and _starts_values(line, rows[-1], bounds, numeric_cols)):
             rows.append([line])
         else:
             rows[-1].append(line)
+    if padded:
+        return [piece for row in rows for piece in _split_stacked_lines(row, bounds)]
     return rows
 
 
@@ -454,10 +511,12 @@ def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int,
     """Header words grouped into printed cells (words close together), each with the columns it spans,
     its top and its bottom."""
     words = sorted((w for l in lines for w in l.words), key=lambda w: (w.top, w.x0))
+    # each year of a last line of years ('2019 2020 ... 2023') is a cell of its own, however close
+    years = {id(w) for w in lines[-1].words} if lines and is_year_line(lines[-1]) else set()
     boxes: list[list[Word]] = []
     for w in words:
         placed = False
-        for box in boxes:
+        for box in boxes if id(w) not in years else ():
             bx0, bx1 = min(v.x0 for v in box), max(v.x1 for v in box)
             bbot = max(v.bottom for v in box)
             h = w.bottom - w.top
@@ -476,13 +535,18 @@ def header_cells(lines: list[Line], bounds: list[float]) -> list[tuple[str, int,
         if not cols:
             cols = [col_of((bx0 + bx1) / 2, bounds)]
         out.append((cell_text(box).text, min(cols), max(cols), min(v.top for v in box), max(v.bottom for v in box)))
-    return _widen_spanning(out, len(bounds) - 1)
+    centres = [(min(v.x0 for v in box) + max(v.x1 for v in box)) / 2 for box in boxes]
+    return _widen_spanning(out, centres, bounds)
 
 
-def _widen_spanning(boxes: list[tuple[str, int, int, float, float]], n: int) -> list[tuple[str, int, int, float, float]]:
+def _widen_spanning(boxes: list[tuple[str, int, int, float, float]], centres: list[float],
+                    bounds: list[float]) -> list[tuple[str, int, int, float, float]]:
     """Without rules a spanning header ('Rancangan Awal RKPD') is only as wide as its words: widen it
-    over the neighbouring columns whose headers all sit below it."""
-    out = []
+    over the neighbouring columns whose headers all sit below it. A column two spanning headers of one
+    line could both take ('Anggaran pada Tahun ke-' | 'Realisasi Anggaran pada Tahun ke-' over ten
+    years) goes to the one whose words are nearer: a spanning header is printed centred over its columns."""
+    n = len(bounds) - 1
+    wide = []
     for text, a, b, top, bottom in boxes:
         def free(col: int) -> bool:
             over = [x for x in boxes if x[1] <= col <= x[2]]
@@ -493,8 +557,20 @@ def _widen_spanning(boxes: list[tuple[str, int, int, float, float]], n: int) -> 
                 a -= 1
             while b + 1 < n and free(b + 1):
                 b += 1
-        out.append((text, a, b, top, bottom))
-    return out
+        wide.append([text, a, b, top, bottom])
+    for i, box in enumerate(wide):
+        for j, other in enumerate(wide):
+            if i == j or abs(box[3] - boxes[j][3]) > 0.5 * (box[4] - box[3]) or box[2] < other[1] or other[2] < box[1]:
+                continue
+            for col in range(max(box[1], other[1]), min(box[2], other[2]) + 1):
+                mid = (bounds[col] + bounds[col + 1]) / 2
+                if abs(mid - centres[j]) < abs(mid - centres[i]) and not boxes[i][1] <= col <= boxes[i][2]:
+                    # the column is the other's: give it up from the side it is on
+                    if col <= boxes[i][1]:
+                        box[1] = max(box[1], col + 1)
+                    else:
+                        box[2] = min(box[2], col - 1)
+    return [tuple(box) for box in wide]
 
 
 def _same_column(w: Word, box: list[Word], bounds: list[float]) -> bool:

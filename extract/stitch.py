@@ -235,13 +235,16 @@ def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
     x1 = max(b.x1 for b in blocks)
     bounds = grid.text_columns(data_lines, x0, x1)
     numbers_line = next((l for l in heads[0] if grid.is_column_number_line(l)), None)
-    bounds = grid.add_header_anchors(bounds, numbers_line, data_lines)
+    if numbers_line is not None:
+        bounds = grid.add_header_anchors(bounds, numbers_line, data_lines)
+    elif heads[0] and grid.is_year_line(heads[0][-1]):
+        bounds = grid.add_year_anchors(bounds, heads[0], data_lines)
     num = grid.numeric_columns(data_lines, bounds)
     out = []
     for b, head in zip(blocks, heads):
         body = b.lines[len(head):]
         rules = [r.top for r in b.rulings if r.horizontal]
-        rows = grid.line_rows(body, bounds, num, rules)
+        rows = grid.line_rows(body, bounds, num, rules, unruled=not b.rulings)
         bands = grid.rows_to_bands(rows, bounds, lambda l, p=b.page: p)
         if head:
             hb = grid.rows_to_bands([[l] for l in head], bounds, lambda l, p=b.page: p)

@@ -15,10 +15,10 @@ as printed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from extract.model import LogicalTable
+from extract.model import HeaderCell, LogicalTable
 
 from .codes import PERMENDAGRI_13_2006, code_level, code_scheme, normalize_code
 from .numbers import detect_locale, looks_numeric, parse_number, parse_quantity
@@ -70,12 +70,14 @@ class NormalizedTable:
     rows: list[Row]
     values: list[Value]
     locale: str
+    table: LogicalTable | None = None  # the table as read: its header may have been found among the rows
 
 
 def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] | None = None) -> NormalizedTable:
     """Rows and values of one table. `period` is the document's plan period (first, last year), which gives
     the year of a `Tahun ke-n` column of a Renstra table (`templates.plan_period` reads it from the title pages)."""
     profile = ident.profile
+    t = header_from_body(t, profile)
     read = parse_quantity if profile is not None and profile.quantities else parse_number
     texts = [r.texts for r in t.rows]
     share = [_numeric_share([row[i] for row in texts], read) for i in range(t.n_cols)]
@@ -132,7 +134,55 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
             unit = pv.unit or c.unit or _satuan(cells, cols, c)
             values.append(Value(n, c.name, c.tahun, pv.value, unit, raw, pv.status, pv.note, pv.candidates))
     _legacy_code_levels(rows)
-    return NormalizedTable(ident.table_code, ident.evidence, cols, rows, values, locale)
+    if profile is not None:
+        _carry_context(rows, cols, profile)
+    return NormalizedTable(ident.table_code, ident.evidence, cols, rows, values, locale, t)
+
+
+def _names_column(text: str, profile: Profile) -> bool:
+    low = re.sub(r"\s+", " ", text.strip().lower())
+    return bool(low) and any(re.search(rule.pattern, low) for rule in profile.columns)
+
+
+def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
+    """A table whose printed header names none of its template's columns, and whose first rows hold
+    one that names most of them ('Tujuan | Sasaran | Strategi | Kebijakan' under the spanning Visi and
+    Misi rows of a T-C.26, or a header row the extractor took for data): that row is the header. The
+    rows above it stay rows; the table is returned with its header and rows so rearranged."""
+    if profile is None or any(_names_column(t.header_path(i), profile) for i in range(t.n_cols)):
+        return t
+    for k, grow in enumerate(t.rows[:4]):
+        texts = [c.strip() for c in grow.texts]
+        filled = [c for c in texts if c]
+        named = [c for c in filled if _names_column(c, profile) and not looks_numeric(c)]
+        if len(filled) >= 3 and len(named) >= max(3, 0.6 * len(filled)) and not any(looks_numeric(c) for c in filled):
+            header = [HeaderCell(text, 0, i, i) for i, text in enumerate(texts) if text]
+            return replace(t, header=header, rows=t.rows[:k] + t.rows[k + 1:])
+    return t
+
+
+def _carry_context(rows: list[Row], cols: list[Column], profile: Profile) -> None:
+    """A group column the table prints as a spanning row rather than a column ('Visi: ...', 'Misi 2: ...'
+    above the rows of a T-C.26) is carried into `filled` of the rows below it, up to the next such row."""
+    names = {c.name for c in cols}
+    absent = [r for r in profile.columns if r.name in profile.fill_down and r.name not in names]
+    if not absent:
+        return
+    context: dict[str, str] = {}
+    for row in rows:
+        filled = [c.strip() for c in row.cells if c.strip()]
+        rule = next((r for r in absent if len(filled) == 1 and re.search(r.pattern, filled[0].lower())), None)
+        if rule is not None:
+            context[rule.name] = filled[0]
+            # a new visi starts over its misi
+            for later in absent[absent.index(rule) + 1:]:
+                context.pop(later.name, None)
+            row.level = "label"
+            continue
+        if context and filled:
+            row.filled = {**context, **row.filled}
+            if "filled_down" not in row.flags:
+                row.flags = sorted(set(row.flags) | {"filled_down"})
 
 
 def _legacy_code_levels(rows: list[Row]) -> None:
@@ -215,10 +265,11 @@ def _column_level(cells: list[str], by_name: dict[str, Column], profile: Profile
     return _level(None, uraian, "", has_values)
 
 
-def _numeric_share(cells: list[str], read=parse_number) -> float:
+def _numeric_share(cells: list[str], read=parse_number) -> float | None:
+    """The share of a column's filled cells that read as numbers; None when no cell is filled."""
     filled = [c for c in cells if c.strip()]
     if not filled:
-        return 0.0
+        return None
     if read is parse_number:
         return sum(1 for c in filled if looks_numeric(c)) / len(filled)
     return sum(1 for c in filled if read(c).status not in ("text", "empty")) / len(filled)

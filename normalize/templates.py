@@ -271,6 +271,7 @@ T_C_26 = Profile(
     doc_type="renstra",
     titles=(r"tujuan,?\s*sasaran,?\s*strategi,?\s*dan\s*(arah\s*)?kebijakan",),
     header_all=(r"tujuan", r"sasaran", r"strategi", r"kebijakan"),
+    min_columns=3,  # a sentence naming tujuan, sasaran, strategi and kebijakan is no T-C.26
     columns=(
         ColumnRule("visi", r"^visi"),
         ColumnRule("misi", r"^misi"),
@@ -308,6 +309,7 @@ T_C_27 = Profile(
         ColumnRule("kode", r"^kode"),
         ColumnRule("indikator", r"indikator"),
         ColumnRule("uraian", r"program|kegiatan|uraian"),
+        ColumnRule("satuan", r"^satuan$"),
     ),
     fill_down=("tujuan", "sasaran", "indikator_sasaran"),
     period="plan",
@@ -548,9 +550,9 @@ LKJIP_ANGGARAN = Profile(
                  r"penyerapan"),
     columns=(
         ColumnRule("no", r"^no\b|^nomor"),
-        ColumnRule("persentase", r"%|persen|capaian|serapan", numeric=True, unit="%"),
-        ColumnRule("realisasi", r"realisasi", numeric=True, unit="Rp"),
-        ColumnRule("anggaran", r"anggaran|pagu", numeric=True, unit="Rp"),
+        ColumnRule("persentase", r"%|persen|capaian", numeric=True, unit="%"),
+        ColumnRule("realisasi", r"realisasi|serapan", numeric=True, unit="Rp"),
+        ColumnRule("anggaran", r"anggaran|pagu|^penetapan$|^perubahan$", numeric=True, unit="Rp"),
         ColumnRule("sisa", r"sisa|selisih", numeric=True, unit="Rp"),
         ColumnRule("kode", r"^kode"),
         ColumnRule("sub_kegiatan", r"^sub\s*-?\s*kegiatan$"),
@@ -684,11 +686,12 @@ def year_of(n: int, period: tuple[int, int]) -> int | None:
 
 
 def canonical_columns(
-    t: LogicalTable, profile: Profile | None, numeric_share: list[float], period: tuple[int, int] | None = None
+    t: LogicalTable, profile: Profile | None, numeric_share: list[float | None], period: tuple[int, int] | None = None
 ) -> list[Column]:
     """Name every physical column: by the printed column number when the table numbers its columns in the
     regulation's order, else by the header text. A column under the same header cell as its left
-    neighbour is that neighbour's satuan (when its cells are words) or another part of it (kode_2).
+    neighbour is that neighbour's satuan (when its cells are words, or it is empty and shares the
+    neighbour's header text or column number) or another part of it (kode_2). `numeric_share` is None for a column with no filled cell.
 
     `period` is the document's plan period (first, last year), for `Tahun ke-n` headers of plan tables."""
     rules = {r.name: r for r in profile.columns} if profile else {}
@@ -711,14 +714,23 @@ def canonical_columns(
             (t.header_span(i) == t.header_span(prev.index) and t.header_span(i)[0] != t.header_span(i)[1])
             or (i in by_number and by_number.get(prev.index) == by_number[i])
         )
-        if prev is not None and same_cell and prev.numeric and numeric_share[i] < 0.5:
+        share = numeric_share[i]
+        words = share is not None and share < 0.5
+        # an empty column is a satuan only when nothing printed says it is a column of its own (a header
+        # text or a column number of its own): an empty year of a T-C.24 is that year
+        empty_part = share is None and prev is not None and (path == prev.header or (number and number == prev.number))
+        if prev is not None and same_cell and prev.numeric and (words or empty_part):
             cols.append(Column(i, _satuan_name(prev.name), path, number, False, None, None, satuan_of=prev.name))
             continue
         rule = rules.get(by_number.get(i, ""))
         if rule is None:
-            rule = next(
-                (r for r in rules.values() if (r.per_year or r.name not in used) and re.search(r.pattern, low)), None
-            )
+            # then with the header's lines joined: a word the cell wrapped ('Satu / an', 'Penang / gung / jawab')
+            for text in (low, re.sub(r"\s*/\s*", "", low)):
+                rule = next(
+                    (r for r in rules.values() if (r.per_year or r.name not in used) and re.search(r.pattern, text)), None
+                )
+                if rule is not None:
+                    break
         if rule is None and not legacy and prev is not None and prev.satuan_of is None:
             # another year (or part) of the column to its left: "Data Capaian pada Tahun Awal / 2022 | 2023"
             again = next((r for r in rules.values() if re.search(r.pattern, low)), None)
@@ -737,7 +749,7 @@ def canonical_columns(
         elif rule is not None and rule.name not in used:
             name, numeric, unit = rule.name, rule.numeric, rule.unit
         else:
-            name, numeric, unit = _unused(_slug(path) or f"col_{i + 1}", used), numeric_share[i] >= 0.5, None
+            name, numeric, unit = _unused(_slug(path) or f"col_{i + 1}", used), (share or 0) >= 0.5, None
         if not legacy:
             tahun = _column_year(path, n)
         used.add(name)

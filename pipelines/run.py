@@ -106,7 +106,7 @@ def _records(doc: dict, extracted) -> FileResult:
             })
         for v in nt.values:
             value, note = _fit_decimal(v.value, v.note)
-            source, confidence = _provenance(t, nt, v, extracted.ocr_pages)
+            source, confidence = _provenance(nt.table or t, nt, v, extracted.ocr_pages)
             result.values.append({
                 "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": v.row_no,
                 "column": v.column, "tahun": v.tahun, "value": value, "unit": v.unit, "value_raw": v.value_raw,

@@ -34,8 +34,6 @@ LKJIP_CODES = [
 # Extractor gaps, diagnosed on the rendered pages (see the note on issue 5). Strict xfails: each fails today
 # and turns the suite red the day extract/ fixes it, so it is removed then.
 KNOWN_GAPS = {
-    ("unruled", "T-C.24"): ("extract: without rules, wrapped names still start rows of their own (102 rows for 99), "
-                            "and its sub-columns empty on every row leave no trace (13 columns for 17)"),
     ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
 
@@ -679,3 +677,51 @@ def test_the_run_gives_tahun_ke_n_columns_their_year():
     t27 = [t for t in res.tables if t["table_code"] == "T-C.27"]
     years = {v["tahun"] for v in res.values if v["table_id"] in {t["table_id"] for t in t27} and v["tahun"]}
     assert years == {2019, 2020, 2021, 2022, 2023}
+
+
+def test_t_c_26_header_printed_under_the_visi_and_misi_rows():
+    """A T-C.26 prints Visi and Misi as rows across the table and its header 'Tujuan | Sasaran | Strategi |
+    Kebijakan' below them, inside the frame: that row is the header, and every row below carries the visi
+    and misi above it in `filled`, up to the next Misi row."""
+    t = _table([("", 0, 0, 0), ("", 0, 1, 1), ("", 0, 2, 2), ("", 0, 3, 3)], [
+        ["", "", "VISI : TERWUJUDNYA ASN YANG PROFESIONAL", ""],
+        ["", "", "Misi 1: Meningkatkan Tata Kelola", ""],
+        ["Tujuan", "Sasaran", "Strategi", "Kebijakan"],
+        ["Meningkatnya tata kelola", "Meningkatnya kinerja aparatur", "Meningkatkan kompetensi", "Mengoptimalkan diklat"],
+        ["", "", "Penempatan PNS", "Mengoptimalkan karir"],
+        ["", "", "Misi 2: Meningkatkan Pelayanan", ""],
+        ["Meningkatnya pelayanan", "Layanan cepat", "Layanan daring", "Memanfaatkan TI"],
+    ], caption="Tujuan, Sasaran, Strategi dan Kebijakan")
+    ident = identify(t, "renstra")
+    nt = normalize_table(t, ident)
+    assert (nt.table_code, [c.name for c in nt.columns]) == ("T-C.26", ["tujuan", "sasaran", "strategi", "kebijakan"])
+    assert [r.cells[2] for r in nt.rows] == [
+        "VISI : TERWUJUDNYA ASN YANG PROFESIONAL", "Misi 1: Meningkatkan Tata Kelola", "Meningkatkan kompetensi",
+        "Penempatan PNS", "Misi 2: Meningkatkan Pelayanan", "Layanan daring"]
+    second = nt.rows[3]
+    assert second.filled == {"visi": "VISI : TERWUJUDNYA ASN YANG PROFESIONAL", "misi": "Misi 1: Meningkatkan Tata Kelola",
+                             "tujuan": "Meningkatnya tata kelola", "sasaran": "Meningkatnya kinerja aparatur"}
+    assert nt.rows[5].filled == {"visi": "VISI : TERWUJUDNYA ASN YANG PROFESIONAL", "misi": "Misi 2: Meningkatkan Pelayanan"}
+    # the table as normalised, whose rows the values point to, has the header row moved out of its rows
+    assert nt.table.header[0].text == "Tujuan" and len(nt.table.rows) == 6
+
+
+def test_a_sentence_naming_the_t_c_26_words_is_no_t_c_26():
+    """A two-column list whose text says 'tujuan, sasaran, strategi, kebijakan' (pupr Renstra p.11) is prose."""
+    t = _table([("1)", 0, 0, 0), ("Memberikan arahan tujuan, sasaran, strategi, kebijakan, program dan kegiatan", 0, 1, 1)],
+               [["", "pembangunan daerah selama kurun waktu lima tahun"]])
+    assert identify(t, "renstra").table_code == "other"
+
+
+@realdocs
+def test_real_renstra_t_c_26_header_under_visi_and_misi():
+    """bkpsdm p.34 (read off the page): VISI and Misi 1 across the table, then Tujuan | Sasaran | Strategi |
+    Kebijakan, then 4 strategies of one tujuan and sasaran."""
+    table, rows, _ = _real_table(BKPSDM_RENSTRA, "T-C.26", 34)
+    assert table["columns"] == ["tujuan", "sasaran", "strategi", "kebijakan"]
+    assert len(rows) == 6
+    last = rows[-1]
+    assert _squash(last["cells"][2]) == _squash("Meningkatkan pembinaan dan pengawasan terhadap aparatur")
+    assert _squash(last["filled"]["misi"]) == _squash(
+        "Misi 1: Meningkatkan Tata Kelola Pemerintahan Yang Responsif, Inovatif dan Partisipatif")
+    assert _squash(last["filled"]["sasaran"]) == _squash("Meningkatnya kinerja aparatur")
