@@ -27,6 +27,7 @@ The matcher never changes the reference; it knows a batch is one document, not a
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
@@ -121,13 +122,13 @@ class _PemdaList:
             self.exact.setdefault(c, []).append(i)
         general = _GENERAL_DIGITS[pemda]
         self.special = np.array([(kegiatan_digit(c) or general) not in ("1", "2") for c in self.codes])
-        # Word prefixes (3 words or more, 40 % of the name or more) of every official name: a
-        # printed name cut at a line or cell break (`Administrasi Barang Milik Daerah` for
-        # `... pada Perangkat Daerah`) is found when it begins exactly one official name.
+        # Word prefixes (3 words or more) of every official name: a printed name cut at a line or
+        # cell break (`Administrasi Barang Milik Daerah` for `... pada Perangkat Daerah`) is found
+        # when it begins exactly one official name (and is 40 % of it or more).
         self.prefixes: dict[str, list[int]] = {}
         for i, c in enumerate(self.cmp):
             words = c.split()
-            for k in range(max(3, -(-len(words) * 2 // 5)), len(words)):
+            for k in range(3, len(words)):
                 self.prefixes.setdefault(" ".join(words[:k]), []).append(i)
 
 
@@ -206,9 +207,12 @@ class Matcher:
         for i, r in enumerate(rows):
             by_name = self._by_name(pl, r, scores[i]) if r.name else None
             out.append(self._decide(pl, r, raw_codes[i], by_name))
-        if self.legacy is not None:
-            out = self._set_aside_legacy(rows, raw_codes, out, _column(groups, n, "groups") if groups is not None else [0] * n)
-        return self._prefer_the_documents_bidang(pl, rows, out)
+        group_of = _column(groups, n, "groups") if groups is not None else [0] * n
+        out = self._prefer_the_documents_bidang(pl, rows, out)
+        out = self._follow_the_rows_above(pl, rows, out, group_of)
+        if self.legacy is not None:  # last: a 13/2006 row is unmatched whatever settled it
+            out = self._set_aside_legacy(rows, raw_codes, out, group_of)
+        return out
 
     def candidates(self, name: str, level: str | None = None, n: int = 5) -> list[Candidate]:
         """The best `n` entries for a name regardless of thresholds (for `sakip match`)."""
@@ -287,6 +291,10 @@ class Matcher:
                           f"follow 13/2006")
             elif k != "code" and only_old_codes and m.match_status != "unmatched":
                 reason = "the rows around it print Permendagri 13/2006 codes, none of the current nomenclature"
+            elif k == "current" and legacy_era and m.match_method == "fuzzy":
+                # A near name among 13/2006 rows (`Program Penelitian dan Pengembangan`, 88.5 to
+                # 5.05.02 `... Pengembangan Daerah`) is an old program, not the current one.
+                reason = f"a near name ({m.nomenclature_code}, score {m.match_score:g}) among rows that follow 13/2006"
             else:
                 result.append(m)
                 continue
@@ -325,7 +333,7 @@ class Matcher:
                 m = replace(m, match_status="ambiguous", reason=(
                     f"bidang {'.'.join(code.split('.')[:2])} is foreign to the document (mostly {bidang})"))
             if (m.match_status == "ambiguous" and m.match_method in ("exact", "fuzzy") and m.candidates
-                    and "but the name matches" not in (m.reason or "")):  # a code/name conflict stays ambiguous
+                    and not _unsettled(m)):
                 top = m.candidates[0].score
                 close = [c for c in m.candidates if c.score >= top - self.settings.margin]
                 here = [c for c in close if c.code.startswith(bidang + ".")]
@@ -336,6 +344,73 @@ class Matcher:
                                 reason=f"{m.reason}; {c.code} taken: the document's bidang is {bidang}")
             result.append(m)
         return result
+
+    def _follow_the_rows_above(self, pl: _PemdaList, rows: list[_Row], out: list[Match], groups: list) -> list[Match]:
+        """Settle a name shared by several entries with the rows around it, in the batch's order
+        within its group (table). The nomenclature often has a kegiatan and its one sub kegiatan
+        of the same name (`Fasilitasi Kerja Sama Daerah`, 4.01.02.2.04 and 4.01.02.2.04.0001),
+        printed one under the other: the row just under that kegiatan is the sub kegiatan, the
+        row just above a row of the same name is the kegiatan. Otherwise, among the candidates
+        within the margin of the best, the one under the program / kegiatan last matched above
+        is taken when it is the only one, or the one of the level a leading `Program` /
+        `Kegiatan` / `Sub Kegiatan` word names. A kegiatan and its own sub kegiatan with nothing
+        around to tell them apart stay ambiguous."""
+        margin = self.settings.margin
+        parent = lambda c: pl.parents[pl.row_of_code[c]] if c in pl.row_of_code else None  # noqa: E731
+        following: list[str | None] = [None] * len(rows)
+        last: dict = {}
+        for i in range(len(rows) - 1, -1, -1):
+            following[i] = last.get(groups[i])
+            last[groups[i]] = rows[i].queries[0] if rows[i].queries else None
+        state: dict = {}
+        result = []
+        for i, (r, m, g) in enumerate(zip(rows, out, groups)):
+            prog, keg, prev = state.get(g, (None, None, None))
+            if m.match_method in ("exact", "fuzzy") and m.candidates and not _unsettled(m):
+                top = m.candidates[0].score if m.match_status == "ambiguous" else m.match_score
+                close = [c for c in m.candidates if c.score >= top - margin]
+                if m.match_status == "matched" and r.level is None and m.level == "kegiatan" and m.nomenclature_code == prev:
+                    kids = [Candidate(pl.codes[j], pl.names[j], pl.levels[j], m.match_score)
+                            for j in pl.children.get(prev, ()) if pl.cmp[j] == pl.cmp[pl.row_of_code[prev]]]
+                    if len(kids) == 1:
+                        m = self._settled(m, kids[0], f"the kegiatan {prev} is the row above: its sub kegiatan of the same name")
+                elif m.match_status == "ambiguous" and len(close) > 1:
+                    pairs = [(k, c) for k in close for c in close if k.level == "kegiatan" and parent(c.code) == k.code]
+                    pick, why = [], ""
+                    if keg and any(c.code == keg for c in close):
+                        pick = [c for c in close if parent(c.code) == keg]
+                        why = f"the kegiatan {keg} is above"
+                    elif pairs and following[i] and following[i] in r.queries:
+                        pick = list({k.code: k for k, _ in pairs}.values())
+                        why = "the row below, of the same name, is its sub kegiatan"
+                    elif not pairs:
+                        pick = [c for c in close if (c.level == "sub_kegiatan" and keg and parent(c.code) == keg)
+                                or (c.level == "kegiatan" and prog and parent(c.code) == prog)]
+                        why = f"under {keg if pick and pick[0].level == 'sub_kegiatan' else prog} above"
+                    said = _leading_level(r.name)
+                    if len(pick) != 1 and said:
+                        pick = [c for c in close if c.level == said]
+                        why = f"the name says {said}"
+                    if len(pick) == 1:
+                        m = self._settled(m, pick[0], f"{m.reason}; {pick[0].code} taken: {why}")
+            if m.match_status == "matched" and m.nomenclature_code in pl.row_of_code:
+                code = m.nomenclature_code
+                if m.level == "program":
+                    prog, keg = code, None
+                elif m.level == "kegiatan":
+                    prog, keg = parent(code), code
+                elif m.level == "sub_kegiatan":
+                    keg = parent(code)
+                    prog = parent(keg) if keg else prog
+                prev = code
+            state[g] = (prog, keg, prev)
+            result.append(m)
+        return result
+
+    @staticmethod
+    def _settled(m: Match, c: Candidate, reason: str) -> Match:
+        return replace(m, nomenclature_code=c.code, nomenclature_name=c.name, match_score=c.score, match_status="matched",
+                       level=c.level, reason=reason)
 
     def _pemda_for(self, rows: list[_Row]) -> str:
         if self.pemda:
@@ -450,6 +525,16 @@ class Matcher:
                 return replace(cut, candidates=(cut.candidates + tuple(c for c in cands if c.code != cut.nomenclature_code))[: s.top_n])
             return Match(None, None, version, b.score, None, "unmatched", variant.lokasi_unit, None,
                          f"best candidate {b.code} scores {b.score:g} < {s.threshold:g}", cands)
+        best_special = bool(pl.special[pl.row_of_code[b.code]])
+        longer = [c for c in pl.prefixes.get(query, ()) if c in in_subset and pl.codes[c] != b.code
+                  and (best_special or not pl.special[c])]  # a special-region name does not rival a general one
+        if longer:
+            # The name is the beginning of another official name: cut at a line or page break,
+            # it is as likely that one (measured on cut official names: a fuzzy match >= 85 of a
+            # cut name is wrong 3 times in 10).
+            c = longer[0]
+            return Match(b.code, b.name, version, b.score, "fuzzy", "ambiguous", variant.lokasi_unit, b.level,
+                         f"the printed name is also the beginning of {pl.codes[c]} {pl.names[c]!r} (cut?)", cands)
         if len(cands) > 1 and cands[1].score >= b.score - s.margin:
             return Match(b.code, b.name, version, b.score, "fuzzy", "ambiguous", variant.lokasi_unit, b.level,
                          f"{cands[1].code} scores {cands[1].score:g}, within {s.margin:g} of {b.code}", cands)
@@ -461,6 +546,8 @@ class Matcher:
         begins with: a name followed by the text of the next cell (`... Kendaraan Dinas Jabatan
         Tersedianya Jasa Pemeliharaan ...`)."""
         found = [c for c in pl.prefixes.get(query, ()) if c in in_subset]
+        if len(found) == 1 and len(query.split()) * 5 < len(pl.cmp[found[0]].split()) * 2:
+            found = []  # under 40 % of the name: too little of it to tell
         how = "the printed name is the beginning of the official name (cut)"
         if not found:
             words = query.split()
@@ -533,6 +620,23 @@ class Matcher:
             if c in pl.row_of_code and pl.levels[pl.row_of_code[c]] in ITEM_LEVELS:
                 return pl.row_of_code[c], how
         return None, None
+
+
+_LEADING_LEVEL = re.compile(r"^\s*(sub\s*kegiatan|kegiatan|program)\b", re.IGNORECASE)
+
+
+def _leading_level(name: str) -> str | None:
+    """The level a printed name announces with its first word (`PROGRAM ...`, `Sub Kegiatan ...`)."""
+    m = _LEADING_LEVEL.match(name or "")
+    if not m:
+        return None
+    word = re.sub(r"\s+", "", m.group(1).lower())
+    return {"subkegiatan": "sub_kegiatan", "kegiatan": "kegiatan", "program": "program"}[word]
+
+
+def _unsettled(m: Match) -> bool:
+    """Ambiguous for a reason the rows around cannot settle: a printed code against its name, a cut name."""
+    return "but the name matches" in (m.reason or "") or "(cut?)" in (m.reason or "")
 
 
 def _rank(m: Match) -> tuple:

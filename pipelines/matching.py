@@ -7,6 +7,7 @@ printed at the start of the name cell (`Sub Kegiatan 1.03.02.2.01.65 Operasi ...
 `label` row) is used as the printed code, and the rest as the name. A row whose level the
 document did not show (`unknown`, or `label` with such a code) takes the level of its entry
 when the match is `matched`, and says so in its flags (`level_from_nomenclature`).
+With several versions installed, the document's year picks the version (nomenclature/versions.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import functools
 from nomenclature._codes import code_level, normalize_code
 from nomenclature.matcher import Matcher
 from nomenclature.names import split_code
-from nomenclature.reference import load_reference
+from nomenclature.reference import list_versions, load_reference
+from nomenclature.versions import VersionedMatcher, document_version
 
 ITEM_LEVELS = ("program", "kegiatan", "sub_kegiatan")
 MATCH_FIELDS = ("nomenclature_code", "nomenclature_name", "nomenclature_version", "match_score", "match_method",
@@ -24,9 +26,15 @@ MATCH_FIELDS = ("nomenclature_code", "nomenclature_name", "nomenclature_version"
 
 
 @functools.lru_cache(maxsize=2)
-def default_matcher() -> Matcher:
-    """The newest installed nomenclature (SAKIP_NOMENCLATURE or the user data folder), else the built-in list."""
-    return Matcher(load_reference())
+def default_matcher() -> Matcher | VersionedMatcher:
+    """The installed nomenclature (SAKIP_NOMENCLATURE or the user data folder), else the built-in
+    list. With several versions installed, a `VersionedMatcher`: each document is matched against
+    the version of its year (see nomenclature/versions.py)."""
+    installed = list_versions()
+    installed = installed.loc[~installed["builtin"], "version"].tolist()
+    if len(installed) < 2:
+        return Matcher(load_reference())
+    return VersionedMatcher({v: Matcher(load_reference(v)) for v in installed})
 
 
 def _query(r: dict) -> tuple[str, str | None, str | None] | None:
@@ -47,8 +55,12 @@ def _query(r: dict) -> tuple[str, str | None, str | None] | None:
     return name, (level if level in ITEM_LEVELS else None), code
 
 
-def match_rows(rows: list[dict], matcher: Matcher) -> str:
-    """Add the match columns to `rows` (in place) and return the nomenclature version used."""
+def match_rows(rows: list[dict], matcher: Matcher | VersionedMatcher, year: int | None = None) -> str:
+    """Add the match columns to `rows` (in place) and return the nomenclature version used (the one
+    most matched rows were matched against). `year`: the document's, which picks the version when
+    `matcher` holds several."""
+    if isinstance(matcher, VersionedMatcher):
+        matcher = matcher.for_year(year)
     version = matcher.reference.version
     for r in rows:
         r.update({f: None for f in MATCH_FIELDS})
@@ -61,13 +73,13 @@ def match_rows(rows: list[dict], matcher: Matcher) -> str:
         [q[2] for _, q in todo],
         groups=[r.get("table_id") for r, _ in todo],
     )
+    version = document_version(found, version)
     for (r, _), m in zip(todo, found):
         r.update(
             nomenclature_code=m.nomenclature_code, nomenclature_name=m.nomenclature_name,
             nomenclature_version=m.nomenclature_version, match_score=float(m.match_score),
             match_method=m.match_method, match_status=m.match_status, lokasi_unit=m.lokasi_unit,
         )
-        version = m.nomenclature_version
         if r["level"] in ("unknown", "label") and m.match_status == "matched" and m.level in ITEM_LEVELS:
             r["level"] = m.level
             r["flags"] = sorted(set(r["flags"]) | {"level_from_nomenclature"})

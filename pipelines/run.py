@@ -75,7 +75,7 @@ def process_file(path: Path, matcher=None, ocr: OcrSettings | None = None) -> Fi
     result = _records(doc, extracted)
     result.analysed_pages = getattr(extracted, "analysed_pages", None)
     result.ocr_pages = len(extracted.ocr_pages)
-    doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher())
+    doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher(), doc["tahun"])
     return result
 
 

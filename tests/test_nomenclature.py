@@ -578,3 +578,92 @@ def test_printed_codes_become_ground_truth_only_when_they_fit_the_reference():
     assert lab.loc[3, ["where", "name"]].tolist() == ["name", "Peningkatan Efektifitas Kegiatan Pemerintahan di Tingkat Kecamatan"]
     assert set(lab["pemda"]) == {"kabkota"}
     assert ev.split(pd.Series(["Penyediaan Jasa Surat Menyurat", "PENYEDIAAN JASA SURAT MENYURAT"])).nunique() == 1
+
+
+# --- the rows around a row, cut names, 13/2006 tables (matcher.py) -------------------------------
+
+ROAD = HEADER + (
+    "kabkota,urusan,2,URUSAN PEMERINTAHAN WAJIB YANG TIDAK BERKAITAN DENGAN PELAYANAN DASAR,\n"
+    "kabkota,bidang,2.15,URUSAN PEMERINTAHAN BIDANG PERHUBUNGAN,2\n"
+    "kabkota,program,2.15.02,PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN (LLAJ),2.15\n"
+    "kabkota,kegiatan,2.15.02.2.02,Penyediaan Perlengkapan Jalan di Jalan Kabupaten/Kota,2.15.02\n"
+    "kabkota,sub_kegiatan,2.15.02.2.02.0001,Pembangunan Prasarana Jalan di Jalan Kabupaten/Kota,2.15.02.2.02\n"
+    "kabkota,sub_kegiatan,2.15.02.2.02.0002,Penyediaan Perlengkapan Jalan di Jalan Kabupaten/Kota,2.15.02.2.02\n"
+)
+
+
+def test_a_kegiatan_and_its_sub_kegiatan_of_the_same_name_are_told_apart_by_the_rows_around(tmp_path):
+    # Evaluasi Renja 2023 Dishub Tangerang Selatan p.3: the kegiatan, then its sub kegiatan (the
+    # second of the same name), printed without codes or a level the extraction could see.
+    import_reference(_write(tmp_path, ROAD), version="road", store=tmp_path / "s")
+    m = Matcher(load_reference("road", store=tmp_path / "s"), legacy=None)
+    kegiatan, prasarana = "Penyediaan Perlengkapan Jalan di Jalan Kabupaten / Kota", "Pembangunan Prasarana Jalan di Jalan Kabupaten / Kota"
+    alone = m.match(kegiatan)
+    assert (alone.match_status, alone.match_method) == ("ambiguous", "exact")
+    got = m.match_many(["PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN (LLAJ)", kegiatan, prasarana, kegiatan])
+    assert [g.match_status for g in got] == ["matched", "ambiguous", "matched", "matched"]
+    assert got[3].nomenclature_code == "2.15.02.2.02.0002" and "the kegiatan 2.15.02.2.02 is above" in got[3].reason
+    # Printed one under the other: the first is the kegiatan, the second its sub kegiatan.
+    got = m.match_many([kegiatan, kegiatan])
+    assert [g.nomenclature_code for g in got] == ["2.15.02.2.02", "2.15.02.2.02.0002"]
+    assert [g.match_status for g in got] == ["matched", "matched"]
+    # In two tables (groups), nothing is carried over.
+    got = m.match_many([kegiatan, kegiatan], groups=["t1", "t2"])
+    assert [g.match_status for g in got] == ["ambiguous", "ambiguous"]
+
+
+def test_a_name_that_begins_another_official_name_is_ambiguous(matcher):
+    # Cut at a line break, `Penyediaan Gaji dan Tunjangan` is as likely `... Kepala Daerah/Wakil Kepala
+    # Daerah` (X.XX.01.2.11.0001) as `... ASN` (X.XX.01.2.02.0001), the better fuzzy score.
+    got = matcher.match("Penyediaan Gaji dan Tunjangan", "sub_kegiatan")
+    assert (got.match_status, got.nomenclature_code) == ("ambiguous", "X.XX.01.2.02.0001")
+    assert "also the beginning of X.XX.01.2.11.0001" in got.reason
+    # Only the beginning of a Papua kegiatan besides: the general one is matched.
+    got = matcher.match("Administrasi Keuangan Perangkat", "kegiatan")
+    assert (got.match_status, got.nomenclature_code) == ("matched", "X.XX.01.2.02")
+
+
+def test_a_near_name_among_13_2006_rows_is_not_matched(matcher):
+    near = "Program Penyelenggaraan Pemerintahan dan Pelayanan Publik Kecamatan"  # 90.7 to 7.01.02
+    assert matcher.match(near).match_status == "matched"
+    legacy = ["Program Pelayanan Administrasi Perkantoran", "Penyediaan Jasa Administrasi Keuangan",
+              "Program Peningkatan Sarana dan Prasarana Aparatur", near]
+    got = matcher.match_many(legacy, groups=["t"] * 4)
+    assert [g.match_status for g in got] == ["unmatched"] * 4
+    assert "among rows that follow 13/2006" in got[3].reason
+    # Among current rows it is matched.
+    current = ["PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN", "Kegiatan Pemberdayaan Kelurahan", near]
+    assert matcher.match_many(current)[2].match_status == "matched"
+
+
+# --- several installed versions (versions.py) -----------------------------------------------------
+
+def test_the_documents_year_picks_the_version_and_a_code_of_another_version_is_matched_there(tmp_path):
+    from nomenclature.versions import VersionedMatcher, choose
+
+    assert choose(["pemutakhiran-2027", "kabkota-2023"], 2025) == ["kabkota-2023", "pemutakhiran-2027"]
+    assert choose(["pemutakhiran-2027", "kabkota-2023"], 2027) == ["pemutakhiran-2027", "kabkota-2023"]
+    assert choose(["pemutakhiran-2027", "kabkota-2023"], 2021) == ["kabkota-2023", "pemutakhiran-2027"]
+    assert choose(["pemutakhiran-2027", "kabkota-2023"], None) == ["pemutakhiran-2027", "kabkota-2023"]
+    builtin = load_builtin().table
+    store = tmp_path / "s"
+    # The 2023 list had no X.XX.01.2.01.0008-0013 (added in 2024): the built-in list without them stands for it.
+    older = builtin[~builtin["code"].str.match(r"X\.XX\.01\.2\.01\.00(0[89]|1\d)$")]
+    older.to_csv(tmp_path / "2023.csv", index=False)
+    builtin.to_csv(tmp_path / "2027.csv", index=False)
+    import_reference(tmp_path / "2023.csv", version="kabkota-2023", store=store)
+    import_reference(tmp_path / "2027.csv", version="pemutakhiran-2027", store=store)
+    vm = VersionedMatcher({v: Matcher(load_reference(v, store)) for v in ("pemutakhiran-2027", "kabkota-2023")})
+    names = ["Penyusunan Dokumen Perencanaan Perangkat Daerah", "Penyelenggaraan Walidata Pendukung Statistik Sektoral Daerah"]
+    got = vm.for_year(2025).match_many(names, codes=["X.XX.01.2.01.0001", "X.XX.01.2.01.0008"])
+    assert [(g.nomenclature_code, g.nomenclature_version) for g in got] == [
+        ("X.XX.01.2.01.0001", "kabkota-2023"), ("X.XX.01.2.01.0008", "pemutakhiran-2027")]
+    assert "not in kabkota-2023, matched in pemutakhiran-2027" in got[1].reason
+    assert vm.for_year(2027).match(names[0]).nomenclature_version == "pemutakhiran-2027"
+    # The run records, per document, the version most rows were matched against.
+    rows = [{"table_id": "t1", "level": "sub_kegiatan", "kode_raw": c, "uraian": n, "flags": []}
+            for n, c in zip(names, ["X.XX.01.2.01.0001", "X.XX.01.2.01.0008"])]
+    rows.append({"table_id": "t1", "level": "sub_kegiatan", "kode_raw": None, "flags": [],
+                 "uraian": "Koordinasi dan Penyusunan Dokumen RKA-SKPD"})
+    assert match_rows(rows, vm, 2024) == "kabkota-2023"
+    assert [r["nomenclature_version"] for r in rows] == ["kabkota-2023", "pemutakhiran-2027", "kabkota-2023"]
