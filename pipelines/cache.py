@@ -9,23 +9,33 @@ The file index remembers the sha256 of each input path with its size and modific
 storage: its ETag), so a re-run over thousands of unchanged files reads none of them.
 
 The cache may live on object storage (`s3://bucket/.clean.cache`, see `storage.py`): entries are then
-written under a temporary key and moved to their name, and OCR'd copies are not kept (OCR needs them
-on a local disk).
+written under a temporary key and moved to their name.
 
 OCR'd copies of scanned PDFs (`extract.ocr`) are kept beside the entries, under `root/ocr/`, named by
-the file's sha256 and the OCR setup: a file extracted again (new code) is not OCR'd again.
+the file's sha256 and the OCR setup: a file extracted again (new code) is not OCR'd again. OCR needs
+them on a local disk: with the cache on object storage a worker copies a file's entries into a local
+folder before extracting it and uploads the new ones after (`WorkerCache.ocr`).
+
+A worker uses the cache itself (`WorkerCache`) when it can reach it: a file on object storage whose
+sha256 the run does not know yet is hashed by the worker that downloads it, which skips the extraction
+when the cache already holds the result, so that a first run reads each input once, not twice.
 
 This module does not decide which files to run (`run.py`) nor how outputs are laid out (`writers.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
 import logging
+import tempfile
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 
@@ -153,9 +163,17 @@ class ResultCache:
 
     @property
     def ocr_dir(self) -> Path | None:
-        """Where OCR'd copies of scanned files are kept (see extract.ocr); None (not kept) when the cache
-        is not on a local disk."""
+        """Where OCR'd copies of scanned files are kept (see extract.ocr) when the cache is on a local disk;
+        None when it is not (the workers then copy them from and to it, see `WorkerCache.ocr`)."""
         return self.root / "ocr" if isinstance(self.root, Path) else None
+
+    def for_workers(self, on_cluster: bool, force: bool) -> WorkerCache | None:
+        """The cache as the workers can use it themselves, or None when they cannot reach it: a folder of
+        this machine's disk seen from a Dask cluster (the workers may be on other machines), `memory://`
+        (it lives in this process only)."""
+        if (on_cluster and isinstance(self.root, Path)) or storage.process_local(self.root):
+            return None
+        return WorkerCache(self.root, skip_cached=not force)
 
     def entry_path(self, sha: str, version: str) -> Location:
         return storage.join(self.root, "results", sha[:2], f"{sha}-{version}.arrow")
@@ -226,16 +244,28 @@ class ResultCache:
     def sha256(self, path: Location, trust_index: bool = True, info: dict | None = None) -> str:
         """sha256 of the file, from the index when its size and mtime (ETag) are unchanged (raises
         OSError). `info` (`storage.info`'s, e.g. from a listing) spares asking for it again."""
+        info = info or storage.info(path)
+        known = self.known_sha256(path, info) if trust_index else None
+        if known is not None:
+            return known
+        sha = sha256_of(path)
+        self.remember(path, info, sha)
+        return sha
+
+    def known_sha256(self, path: Location, info: dict) -> str | None:
+        """sha256 of the file from the index, when it holds the file with this size and stamp; else None."""
         if self._index is None:
             self._index = self._read_index()
-        key = storage.key(path)
-        info = info or storage.info(path)
-        known = self._index.get(key)
-        if trust_index and known and info["stamp"] is not None and known[0] == info["size"] and known[1] == info["stamp"]:
+        known = self._index.get(storage.key(path))
+        if known and info["stamp"] is not None and known[0] == info["size"] and known[1] == info["stamp"]:
             return known[2]
-        sha = sha256_of(path)
-        self._index[key] = [info["size"], info["stamp"], sha]
-        return sha
+        return None
+
+    def remember(self, path: Location, info: dict, sha: str) -> None:
+        """Record that the file with this size and stamp (`storage.info`'s) holds the bytes `sha`."""
+        if self._index is None:
+            self._index = self._read_index()
+        self._index[storage.key(path)] = [info["size"], info["stamp"], sha]
 
     def forget(self, path: Location) -> None:
         if self._index is not None:
@@ -254,6 +284,47 @@ class ResultCache:
         except (OSError, ValueError) as ex:
             log.warning("file index %s is unreadable (%s); files will be hashed again", self._index_path, ex)
             return {}
+
+
+@dataclass(frozen=True)
+class WorkerCache:
+    """What a worker process uses of the run's cache (it is sent to the worker, so it holds only the
+    location). `skip_cached`: a file the run could not name by its sha256 (not in the file index) is not
+    extracted when the cache already holds its result (False with --force)."""
+
+    root: Location
+    skip_cached: bool = True
+
+    def has(self, sha: str, version: str) -> bool:
+        return storage.is_file(storage.join(self.root, "results", sha[:2], f"{sha}-{version}.arrow"))
+
+    @contextlib.contextmanager
+    def ocr(self, settings, sha: str) -> Iterator:
+        """`settings` (an `extract.OcrSettings`) with a local folder for the OCR'd copies of the file `sha`:
+        on a local disk the cache's own `ocr/`; on object storage a temporary folder that gets the file's
+        entries from `root/ocr/` first, and whose new entries are uploaded there after."""
+        if settings is None or settings.mode == "never":
+            yield settings
+            return
+        remote = storage.join(self.root, "ocr", sha[:2])
+        if isinstance(remote, Path):
+            yield dataclasses.replace(settings, cache_dir=remote.parent)
+            return
+        with tempfile.TemporaryDirectory(prefix="sakip-ocr-") as tmp:
+            local = Path(tmp) / sha[:2]
+            local.mkdir()
+            had = {n for n in storage.listdir(remote) if n.startswith(sha)}
+            for n in sorted(had):
+                (local / n).write_bytes(storage.read_bytes(storage.join(remote, n)))
+            yield dataclasses.replace(settings, cache_dir=Path(tmp))
+            # in the order they were made: an OCR entry is its copy, then its words (see extract.ocr)
+            made = sorted((f for f in local.iterdir() if f.is_file() and f.name.startswith(sha) and f.name not in had),
+                          key=lambda f: (f.stat().st_mtime_ns, f.name))
+            for f in made:
+                try:
+                    write_bytes_atomic(storage.join(remote, f.name), f.read_bytes())
+                except OSError as ex:  # the result stands; only the OCR'd copy is not kept
+                    log.warning("OCR'd copy %s could not be stored in %s (%s)", f.name, remote, ex)
 
 
 def sha256_of(path: Location) -> str:

@@ -101,28 +101,54 @@ def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: 
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pdf")
 @click.option("--rows", "show_rows", default=0, show_default=True, help="Also print the first N rows of each table.")
 @click.option("--page", "page", type=int, default=None, help="With --png: the page (1-based) to draw.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Draw what the extractor saw on --page: blocks, columns, rows, header rows, caption.")
-def inspect(pdf: Path, show_rows: int, page: int | None, png: Path | None) -> None:
+def inspect(pdf: str, show_rows: int, page: int | None, png: Path | None) -> None:
     """Print which tables were found in PDF, on which pages, with row counts and columns.
+
+    PDF is a path or a URL, read like the inputs of `sakip extract` (s3://bucket/raw/renja.pdf needs
+    the `s3` extra); --png is written on this machine.
 
     \b
     Examples:
       sakip inspect data/raw/renja-2022-kanigaran-ruled.pdf --rows 3
       sakip inspect data/raw/renja-2022-kanigaran-unruled.pdf --page 3 --png page3.png
+      sakip inspect s3://bucket/raw/renja-2022.pdf --rows 3
     """
+    import tempfile
+
+    from . import storage
+
+    if png is not None and page is None:
+        raise click.UsageError("--png needs --page N")
+    try:
+        where = storage.location(pdf)
+        if storage.is_dir(where):
+            raise click.BadParameter(f"{pdf} is a folder; give one file", param_hint="'PDF'")
+        if not storage.is_file(where):
+            raise click.BadParameter(f"{pdf}: no such file", param_hint="'PDF'")
+        with tempfile.TemporaryDirectory(prefix="sakip-inspect-") as tmp:
+            try:
+                local = storage.fetch(where, Path(tmp))  # a URL's file is copied here; a local file is read in place
+            except OSError as ex:
+                raise click.ClickException(f"{pdf}: cannot be read ({ex})") from ex
+            _inspect(pdf, local, show_rows, page, png)
+    except storage.StorageUnavailable as ex:
+        raise click.ClickException(str(ex)) from ex
+
+
+def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path | None) -> None:
+    """`inspect` on the file's copy on this machine, `local`; `pdf` is what the user named it."""
     from .run import process_file
 
     if png is not None:
         from extract.debug import draw_page
 
-        if page is None:
-            raise click.UsageError("--png needs --page N")
         try:
-            notes = draw_page(pdf, page, png)
+            notes = draw_page(local, page, png)
         except IndexError:
             raise click.UsageError(f"{pdf} has no page {page}") from None
         for note in notes:
@@ -130,7 +156,7 @@ def inspect(pdf: Path, show_rows: int, page: int | None, png: Path | None) -> No
         click.echo(f"  drawn: {png} (blue/orange: table blocks, green: columns, red: rows, yellow: header, purple: caption)")
         return
 
-    r = process_file(pdf)
+    r = process_file(local)
     d = r.document
     click.echo(f"{pdf}: {d['status']}" + (f" ({d['message']})" if d["message"] else ""))
     click.echo(f"  {d['n_pages']} pages, type {d['doc_type']}, perangkat daerah {d['perangkat_daerah']}, "

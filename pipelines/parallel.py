@@ -14,7 +14,9 @@ once and orders the documents when it writes the outputs.
 
 A file given by URL (`s3://…`, see `storage.py`) is read in the worker, through fsspec, into a temporary
 copy that is extracted and then deleted: a worker of a cluster needs no disk shared with the machine
-the run started from, only the credentials of the object store (e.g. AWS_* variables).
+the run started from, only the credentials of the object store (e.g. AWS_* variables). A file the run
+could not name by its sha256 (new to the file index) is hashed there, from that copy, and not extracted
+when the cache holds its result already (`cache.WorkerCache`): each input is downloaded once.
 
 This module does not decide what to run (the cache does) and writes no outputs.
 """
@@ -67,12 +69,17 @@ class TaskResult:
     cpu_seconds: float | None = None  # CPU time of this file in the worker (user + system)
     analysed_pages: int | None = None  # pages that got the full layout analysis
     ocr_pages: int | None = None  # pages read by OCR (from the OCR cache or OCR'd now)
+    from_cache: bool = False  # hashed by the worker, whose result the cache held: not extracted, no payload
+    source_info: dict | None = None  # a file hashed by the worker: its `storage.info` right after it was read
 
 
-def extract_task(path: str, version: str, process: Callable | None = None, ocr=None) -> TaskResult:
+def extract_task(path: str, version: str, process: Callable | None = None, ocr=None, cache=None,
+                 sha: str | None = None) -> TaskResult:
     """The per-file work, in a worker: extract, match, check against the schema, encode. `ocr` (an
-    `extract.OcrSettings`) says how scanned pages are OCR'd; OCRmyPDF runs `ocr.jobs` pages at a time."""
-    from .cache import encode, running_version
+    `extract.OcrSettings`) says how scanned pages are OCR'd; OCRmyPDF runs `ocr.jobs` pages at a time.
+    `cache` (a `cache.WorkerCache`, None: out of reach) and `sha` (what the run knows the file's bytes
+    as; None: not known, they are hashed here) are described in the module's docstring."""
+    from .cache import encode, running_version, sha256_of
     from .run import process_file
     from .writers import to_table
 
@@ -87,15 +94,23 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
     with tempfile.TemporaryDirectory(prefix="sakip-input-") as tmp:
         try:
             local = storage.fetch(path, Path(tmp))
+            seen = storage.info(path) if sha is None and not storage.is_local(path) else None
         except (OSError, storage.StorageUnavailable) as ex:
             return failed_result(path, None, f"cannot be read: {ex}", time.perf_counter() - start)
-        result = process(local) if process is not None else process_file(local, ocr=ocr)
+        if cache is None:
+            result = process(local) if process is not None else process_file(local, ocr=ocr)
+        else:
+            here = sha or sha256_of(local)
+            if sha is None and cache.skip_cached and cache.has(here, version):
+                return TaskResult(path, here, {}, None, time.perf_counter() - start, from_cache=True, source_info=seen)
+            with cache.ocr(ocr, here) as ocr:
+                result = process(local) if process is not None else process_file(local, ocr=ocr)
     result.document["source_path"] = str(path)
     tables = {"documents": to_table("documents", [result.document])}
     tables.update((name, to_table(name, getattr(result, name))) for name in ("tables", "rows", "values"))
     return TaskResult(path, result.document["sha256"], result.document, encode(tables),
                       time.perf_counter() - start, _peak_rss_mb(), _cpu_seconds() - cpu, result.analysed_pages,
-                      getattr(result, "ocr_pages", None))
+                      getattr(result, "ocr_pages", None), source_info=seen)
 
 
 def failed_result(path: str, sha: str | None, message: str, seconds: float = 0.0) -> TaskResult:
@@ -149,8 +164,8 @@ class LocalWorkers:
         self._pool = None
 
     def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
-            ocr=None) -> Iterator[TaskResult]:
-        """`tasks` are (path, sha256) pairs; yields one TaskResult per task as it finishes."""
+            ocr=None, cache=None) -> Iterator[TaskResult]:
+        """`tasks` are (path, sha256 or None) pairs; yields one TaskResult per task as it finishes."""
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -166,7 +181,8 @@ class LocalWorkers:
         try:
             pending = {}
             for path, sha in tasks:
-                future = self._pool.schedule(extract_task, args=(path, version, process, ocr), timeout=self.timeout)
+                future = self._pool.schedule(extract_task, args=(path, version, process, ocr, cache, sha),
+                                             timeout=self.timeout)
                 pending[future] = (path, sha)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -205,13 +221,15 @@ def _die_with_parent() -> None:
 # --- a Dask cluster -------------------------------------------------------------------------------
 
 def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None,
-                  ocr_mode: str = "auto") -> TaskResult:
+                  ocr_mode: str = "auto", cache=None) -> TaskResult:
     """`extract_task` in a child process of this (Dask) worker, killed at the time limit. OCR'd copies are
-    not kept there (the cache lives on the machine the run started from)."""
+    kept only when the cache is on object storage (`cache`, a `cache.WorkerCache`)."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sakip-task-") as tmp:
         result_path = Path(tmp) / "result.pickle"
         cmd = [sys.executable, "-m", "pipelines.parallel", f"--ocr={ocr_mode}", path, version, str(result_path)]
+        cmd[3:3] = [f"--sha={sha}"] if sha else []
+        cmd[3:3] = [f"--cache={cache.root}"] + ([] if cache.skip_cached else ["--force"]) if cache else []
         cmd += [process] if process else []
         try:
             proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
@@ -254,14 +272,14 @@ class DaskWorkers:
         self.workers = len(self.client.scheduler_info().get("workers", {}))
 
     def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
-            ocr=None) -> Iterator[TaskResult]:
+            ocr=None, cache=None) -> Iterator[TaskResult]:
         from distributed import as_completed
 
         futures = {}
         mode = ocr.mode if ocr is not None else "auto"
         for path, sha in tasks:
             future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process), mode,
-                                        key=f"sakip-extract-{sha or path}", pure=False, retries=0)
+                                        cache, key=f"sakip-extract-{sha or path}", pure=False, retries=0)
             futures[future] = (path, sha)
         try:
             for future in as_completed(list(futures)):
@@ -284,16 +302,20 @@ class DaskWorkers:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m pipelines.parallel [--ocr=MODE] PATH VERSION RESULT_PATH [MODULE:FUNCTION]`: one task,
-    pickled to RESULT_PATH."""
+    """`python -m pipelines.parallel [--ocr=MODE] [--cache=URL [--force]] [--sha=SHA256] PATH VERSION
+    RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH."""
     from extract import OcrSettings
 
-    modes = [a.split("=", 1)[1] for a in argv if a.startswith("--ocr=")]
-    argv = [a for a in argv if not a.startswith("--ocr=")]
+    from .cache import WorkerCache
+
+    options = {a[2:].partition("=")[0]: a.partition("=")[2] for a in argv if a.startswith("--")}
+    argv = [a for a in argv if not a.startswith("--")]
     path, version, out = argv[:3]
     process = _resolve(argv[3]) if len(argv) > 3 else None
+    cache = WorkerCache(options["cache"], skip_cached="force" not in options) if "cache" in options else None
     try:
-        result = extract_task(path, version, process, OcrSettings(mode=modes[-1] if modes else "auto"))
+        result = extract_task(path, version, process, OcrSettings(mode=options.get("ocr") or "auto"), cache,
+                              options.get("sha") or None)
     except VersionMismatch as ex:
         result = ex
     from .cache import write_bytes_atomic

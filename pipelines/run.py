@@ -265,22 +265,34 @@ def run_extract(
     version = planned_version(ocr)
     summary = RunSummary(len(files), Counter(), Counter(), out_dir)
 
-    run = _Run(files, cache, version, ocr)
+    run = _Run(files, cache, version, ocr, cache.for_workers(on_cluster=scheduler is not None, force=force))
     try:
         for i, f in enumerate(files):
             try:
-                run.shas.append(cache.sha256(f, trust_index=not force, info=infos.get(storage.key(f))))
+                info = infos.get(storage.key(f))
+                if run.worker_cache is not None and not storage.is_local(f):
+                    # a file on object storage that the index does not know is hashed by the worker that
+                    # downloads it, rather than downloaded here too
+                    info = info or storage.info(f)
+                    sha = None if force else cache.known_sha256(f, info)
+                    if sha is None:
+                        run.unhashed[storage.key(f)] = (i, info)
+                    run.shas.append(sha)
+                else:
+                    run.shas.append(cache.sha256(f, trust_index=not force, info=info))
             except OSError:
                 run.shas.append(None)
                 run.unreadable[i] = process_file(f)  # says why it cannot be read
-        todo: dict[str, str] = {}  # absolute path of the first file with these bytes → its sha256
+        todo: dict[str, str | None] = {}  # absolute path of the first file with these bytes → its sha256 (None: unknown)
         planned: set[str] = set()
         for f, sha in sorted(zip(files, run.shas), key=lambda fs: -_size(fs[0], infos)):
             # largest files first, so that the last one to finish is a small one
             if sha and sha not in planned and (force or not cache.has(sha, version)):
                 planned.add(sha)
                 todo[storage.key(f)] = sha
-        summary.cached = len({s for s in run.shas if s}) - len(todo)
+            elif sha is None and storage.key(f) in run.unhashed:
+                todo[storage.key(f)] = None
+        summary.cached = len({s for s in run.shas if s}) - len(planned)
         if todo:
             run.extract(todo, summary, workers, timeout, scheduler, process,
                         sys.stderr.isatty() if progress is None else progress, echo)
@@ -303,7 +315,9 @@ class _Run:
     cache: object
     version: str
     ocr: str = "auto"
+    worker_cache: object = None  # cache.WorkerCache: the cache as the workers use it (None: out of their reach)
     shas: list[str | None] = field(default_factory=list)
+    unhashed: dict[str, tuple[int, dict]] = field(default_factory=dict)  # path → (input index, info): hashed by its worker
     unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read
     unfinished: dict[str, TaskResult] = field(default_factory=dict)   # sha → work that did not finish (not cached)
     moved: dict[str, str] = field(default_factory=dict)  # sha planned → sha the worker read (the file changed meanwhile)
@@ -322,9 +336,15 @@ class _Run:
         ocr = OcrSettings(self.ocr, self.cache.ocr_dir, jobs=1 if scheduler else runner.workers)
         bar = tqdm(total=len(todo), unit="file", disable=not progress, dynamic_ncols=True)
         try:
-            for tr in runner.run(list(todo.items()), self.version, process, ocr):
-                sha = todo[tr.path]
-                if tr.payload is None or tr.sha256 is None:  # no result, or the file vanished meanwhile
+            for tr in runner.run(list(todo.items()), self.version, process, ocr, self.worker_cache):
+                sha = todo[tr.path] or self._hashed_by_worker(tr)
+                if tr.from_cache:  # hashed by its worker, whose result the cache held
+                    summary.cached += 1
+                    bar.update(1)
+                    continue
+                if sha is None:  # hashed by its worker, which could not read it or did not finish
+                    pass
+                elif tr.payload is None or tr.sha256 is None:  # no result, or the file vanished meanwhile
                     self.unfinished[sha] = tr
                 else:
                     self.cache.store(tr.sha256, self.version, tr.payload)
@@ -347,6 +367,19 @@ class _Run:
         finally:
             bar.close()
             runner.close()
+
+    def _hashed_by_worker(self, tr: TaskResult) -> str | None:
+        """A file the run did not know, hashed by its worker: its sha256 (None: the worker did not get
+        that far), learnt by the file index when the file was not changed since it was listed."""
+        i, info = self.unhashed[tr.path]
+        if tr.sha256 is None:
+            doc_id = hashlib.sha256(tr.path.encode()).hexdigest()[:16]
+            self.unreadable[i] = FileResult(dict(tr.document, doc_id=doc_id, source_path=str(self.files[i])))
+            return None
+        self.shas[i] = tr.sha256
+        if tr.source_info == info:
+            self.cache.remember(tr.path, info, tr.sha256)
+        return tr.sha256
 
     def output_documents(self, summary: RunSummary, echo) -> list[OutputDocument]:
         """One OutputDocument per input file, in input order; a later file with the same bytes is a duplicate."""

@@ -52,6 +52,12 @@ def is_local(x: Location) -> bool:
     return isinstance(location(x), Path)
 
 
+def process_local(x: Location) -> bool:
+    """Whether `x` lives in this process only (`memory://`): another process, a worker, cannot see it."""
+    x = location(x)
+    return isinstance(x, str) and x.startswith("memory://")
+
+
 def key(x: Location) -> str:
     """The name a location is remembered by (the file index, a task): an absolute path or the URL."""
     x = location(x)

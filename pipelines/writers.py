@@ -7,9 +7,12 @@ are split into parts by the first hex digits of their `doc_id`: one part (`part.
 so on. A part is rewritten only when one of its documents changed, so adding 10 files to thousands
 rewrites at most 10 parts.
 
-Every part file is written to a temporary name in its folder and renamed over the old one: a reader
-or an interrupted run sees each part either whole before or whole after. Part files carry, in their
-metadata, a signature of what they hold; a part whose signature is unchanged is not written again.
+Every changed part file is first written to a temporary (hidden) name in its folder; once all of them are
+written, the parts of an earlier layout are deleted and the new parts renamed over the old ones, one
+after another. A reader or an interrupted run sees each part either whole before or whole after; a run
+stopped while it writes leaves the previous output as it was. Part files carry, in their metadata, a
+signature of what they hold; a part whose signature is unchanged is not written again. What a reader
+sees during a run is spelled out in the README (Running at scale: reading while a run writes).
 
 The output folder may be a URL (`s3://bucket/clean`, see `storage.py`): there a part goes to a temporary
 key and is then moved (copied) to its name. `_manifest.json` is written last, once every part is in
@@ -105,18 +108,31 @@ def publish(docs: list[OutputDocument], out_dir: Location) -> PublishReport:
     folders = {name: _dataset_folder(out_dir, name) for name in SCHEMAS}
     listed = {name: storage.sizes(folder) for name, folder in folders.items()}
     manifest = _read_manifest(out_dir)
-    written = 0
     signatures = {part: _signature(members) for part, members in parts.items()}
     stale = [(n, f) for n in SCHEMAS for f in listed[n] if f.endswith(".parquet") and f[: -len(".parquet")] not in parts]
-    for part, members in sorted(parts.items()):
-        signature = signatures[part]
-        if signature is not None and all(_unchanged(folders[n], part, signature, listed[n], manifest.get(n, {}))
-                                         for n in SCHEMAS):
-            continue
-        if not written:  # no manifest while parts change: its presence says a run finished
-            storage.remove(storage.join(out_dir, MANIFEST))
-        _write_part(folders, part, members, signature)
-        written += 1
+    staged: dict[str, dict[str, Location]] = {}  # part → dataset → its new file, under a temporary name
+    try:
+        for part, members in sorted(parts.items()):
+            signature = signatures[part]
+            if signature is not None and all(_unchanged(folders[n], part, signature, listed[n], manifest.get(n, {}))
+                                             for n in SCHEMAS):
+                continue
+            staged[part] = _write_part(folders, part, members, signature)
+    except BaseException:
+        for files in staged.values():
+            for tmp in files.values():
+                storage.remove(tmp)
+        raise
+    if staged or stale:  # no manifest while parts change: its presence says a run finished
+        storage.remove(storage.join(out_dir, MANIFEST))
+    # the parts of an earlier layout go before the new parts come: a reader may miss a document for a
+    # moment, but never sees it twice
+    for name, f in stale:
+        storage.remove(storage.join(folders[name], f))
+    for part, files in staged.items():
+        for name, tmp in files.items():
+            storage.replace(tmp, storage.join(folders[name], f"{part}.parquet"))
+    written = len(staged)
     for name, folder in folders.items():
         for f in storage.listdir(folder):
             if f.endswith(".parquet") and f[: -len(".parquet")] not in parts:
@@ -172,7 +188,9 @@ def _unchanged(folder: Location, part: str, signature: str, listed: dict[str, in
     return _signature_of(storage.join(folder, file)) == signature
 
 
-def _write_part(folders: dict[str, Location], part: str, members: list[OutputDocument], signature: str | None) -> None:
+def _write_part(folders: dict[str, Location], part: str, members: list[OutputDocument],
+                signature: str | None) -> dict[str, Location]:
+    """The part's four files, written to temporary names in their folders (returned by dataset name)."""
     schemas = {}
     for name, schema in SCHEMAS.items():
         meta = {**(schema.metadata or {}), b"sakip_schema_version": SCHEMA_VERSION.encode()}
@@ -198,8 +216,7 @@ def _write_part(folders: dict[str, Location], part: str, members: list[OutputDoc
             _flush(writers[name], buffers[name], schemas[name])
         for w in writers.values():
             w.close()
-        for name in SCHEMAS:
-            storage.replace(tmp[name], storage.join(folders[name], f"{part}.parquet"))
+        return tmp
     except BaseException:
         for w in writers.values():
             w.close()

@@ -10,6 +10,7 @@ only a new file extracted after adding one, no temporary key left behind, and th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 from pathlib import Path
@@ -160,6 +161,26 @@ def test_a_run_into_memory_writes_what_a_local_run_writes_and_a_rerun_nothing(pd
     assert (added.extracted, added.cached, added.parts_written) == (1, 3, 1)
 
 
+def test_sakip_inspect_reads_a_url(pdfs, tmp_path):
+    local = inbox(tmp_path, pdfs, ["renja-ruled.pdf"]) / "renja-ruled.pdf"
+    url = "memory://inspect-test/raw/renja ruled.pdf"
+    storage.write_bytes_atomic(url, pdfs["renja-ruled.pdf"])
+    runner = CliRunner()
+    by_path, by_url = (runner.invoke(main, ["inspect", str(x), "--rows", "2"]) for x in (local, url))
+    assert by_path.exit_code == by_url.exit_code == 0, by_url.output
+    assert by_url.output.startswith(f"{url}: ok")
+    assert by_url.output.replace(url, str(local)) == by_path.output
+    assert "T-C.33" in by_url.output and "3 rows" in by_url.output
+    png = tmp_path / "page.png"
+    drawn = runner.invoke(main, ["inspect", url, "--page", "1", "--png", str(png)])
+    assert drawn.exit_code == 0, drawn.output
+    assert png.stat().st_size > 0 and f"drawn: {png}" in drawn.output
+    missing = runner.invoke(main, ["inspect", "memory://inspect-test/raw/nothing.pdf"])
+    assert missing.exit_code == 2 and "memory://inspect-test/raw/nothing.pdf: no such file" in missing.output
+    folder = runner.invoke(main, ["inspect", "memory://inspect-test/raw"])
+    assert folder.exit_code == 2 and "memory://inspect-test/raw is a folder; give one file" in folder.output
+
+
 def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_path, monkeypatch):
     monkeypatch.setattr(writers, "DOCS_PER_PART", 1)  # two documents: a part each (by doc_id's first hex)
     folder = inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf", "renja-hrules.pdf"])
@@ -174,7 +195,7 @@ def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_p
             assert entry["size"] == storage.sizes(f"{out}/{n}.parquet")[part]
     before = records(out)
 
-    # a run killed while it writes its parts: no manifest (the run did not finish), every part whole
+    # a run stopped while it writes its parts (under temporary keys): the previous output as it was
     def write_one_part_then_die(*args):
         real_write_part(*args)
         raise RuntimeError("killed")
@@ -184,14 +205,30 @@ def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_p
     inbox(folder, pdfs, ["renja-unruled.pdf", "renja-rotated.pdf"])
     with pytest.raises(RuntimeError, match="killed"):
         run([folder], out, workers=1)
-    assert read_manifest(out) is None
-    assert not [f for n in NAMES for f in storage.listdir(f"{out}/{n}.parquet") if f.endswith(".tmp")]
-    partial = records(out)["documents"]
-    assert {d["doc_id"] for d in before["documents"]} <= {d["doc_id"] for d in partial}
+    assert read_manifest(out)["datasets"] == manifest["datasets"]
+    assert records(out) == before  # the part written is under a hidden temporary key, which readers skip
     monkeypatch.setattr(writers, "_write_part", real_write_part)
+
+    # stopped while it moves the new parts into place: no manifest (the run did not finish), each part
+    # either the old one or the new one, no document twice
+    def move_one_part_then_die(src, dst):
+        real_replace(src, dst)
+        if str(dst).endswith(".parquet"):
+            raise RuntimeError("killed")
+
+    real_replace = storage.replace
+    monkeypatch.setattr(storage, "replace", move_one_part_then_die)
+    with pytest.raises(RuntimeError, match="killed"):
+        run([folder], out, workers=1)
+    monkeypatch.setattr(storage, "replace", real_replace)
+    assert read_manifest(out) is None
+    partial = records(out)
+    assert len(partial["documents"]) == len({d["doc_id"] for d in partial["documents"]}) == 3  # one new part moved in
+    assert {d["doc_id"] for d in before["documents"]} <= {d["doc_id"] for d in partial["documents"]}
     resumed = run([folder], out, workers=1)
     assert resumed.extracted == 0 and resumed.cached == 4
     assert read_manifest(out) is not None
+    assert not [f for n in NAMES for f in storage.listdir(f"{out}/{n}.parquet") if f.startswith(".")]  # cleaned up
     assert len(records(out)["documents"]) == 4
 
 
@@ -203,15 +240,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Requests:
+    """The requests an S3 server answers, as (method, key, bytes sent back): a WSGI layer around moto's app.
+    The server runs in a thread of this process, so it sees the requests of every worker process."""
+
+    def __init__(self, app):
+        self.app, self.log = app, []
+
+    def __call__(self, environ, start_response):
+        entry = [environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").lstrip("/"), 0]
+        self.log.append(entry)
+        for chunk in self.app(environ, start_response):
+            entry[2] += len(chunk)
+            yield chunk
+
+    def gets(self, prefix: str) -> dict[str, list[int]]:
+        """Key → the size of each GET answered for it, for the keys under `prefix`."""
+        out: dict[str, list[int]] = {}
+        for method, key, sent in list(self.log):
+            if method == "GET" and key.startswith(prefix):
+                out.setdefault(key, []).append(sent)
+        return out
+
+
 @pytest.fixture(scope="module")
 def s3(pdfs):
     """An S3 server (moto) on 127.0.0.1, a bucket with the fixture PDFs under raw/, and the AWS_*
-    variables that point s3fs, pyarrow and the worker processes at it. Yields the s3fs filesystem."""
+    variables that point s3fs, pyarrow and the worker processes at it. Yields the s3fs filesystem, with
+    the requests the server answered in `fs.requests` (a `Requests`)."""
     server_mod = pytest.importorskip("moto.server", reason="moto[server] is in the dev extra: make test installs it")
     s3fs = pytest.importorskip("s3fs", reason="s3fs is in the s3 and dev extras: make test installs it")
     port = _free_port()
     server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    requests = server._server.app = Requests(server._server.app)  # werkzeug's server calls `server.app`
     env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
     mp = pytest.MonkeyPatch()
@@ -219,6 +281,7 @@ def s3(pdfs):
         mp.setenv(k, v)
     s3fs.S3FileSystem.clear_instance_cache()
     fs = s3fs.S3FileSystem()
+    fs.requests = requests
     fs.mkdir("sakip")
     for name in ("renja-ruled.pdf", "renja-hrules.pdf", "renja-unruled.pdf"):
         fs.pipe_file(f"sakip/raw/{name}", pdfs[name])
@@ -291,6 +354,34 @@ def test_sakip_extract_from_s3_to_s3_then_reruns(s3, s3_clean, pdfs, tmp_path):
         "s3://sakip/raw/more/renja-rotated.pdf", "s3://sakip/raw/renja-hrules.pdf", "s3://sakip/raw/renja-ruled.pdf",
         "s3://sakip/raw/renja-unruled.pdf"]
     assert {d["status"] for d in docs} == {"ok"}
+
+
+def test_a_first_run_from_s3_downloads_each_input_once(s3, pdfs):
+    """The file index does not know the files: each is hashed by the worker that downloads it, and a copy
+    whose result the cache holds already (the same bytes under another key) is downloaded, not extracted."""
+    names = ["renja-ruled.pdf", "renja-hrules.pdf", "renja-unruled.pdf"]
+    for n in names:
+        s3.pipe_file(f"sakip/once-raw/{n}", pdfs[n])
+    first = run(["s3://sakip/once-raw"], "s3://sakip/once-clean", workers=2)
+    assert (first.extracted, first.cached) == (3, 0)
+    assert s3.requests.gets("sakip/once-raw/") == {f"sakip/once-raw/{n}": [len(pdfs[n])] for n in names}
+    index = json.loads(s3.cat_file("sakip/.once-clean.cache/files.json"))
+    shas = {url.rsplit("/", 1)[1]: entry[2] for url, entry in index.items()}
+    assert shas == {n: hashlib.sha256(pdfs[n]).hexdigest() for n in names}
+
+    # nothing changed: no input read at all; a copy under a new key (not in the index): read once, not extracted
+    s3.pipe_file("sakip/once-raw/a/copy-of-ruled.pdf", pdfs["renja-ruled.pdf"])
+    again = run(["s3://sakip/once-raw"], "s3://sakip/once-clean", workers=2)
+    assert (again.extracted, again.cached) == (0, 4)
+    gets = s3.requests.gets("sakip/once-raw/")
+    assert {k: len(v) for k, v in gets.items()} == {**{f"sakip/once-raw/{n}": 1 for n in names}, "sakip/once-raw/a/copy-of-ruled.pdf": 1}
+    docs = {d["source_path"].rsplit("/", 1)[1]: d for d in records("s3://sakip/once-clean")["documents"]}
+    assert docs["copy-of-ruled.pdf"]["status"] == "ok" and docs["renja-ruled.pdf"]["status"] == "duplicate"  # a/ first
+    assert docs["copy-of-ruled.pdf"]["source_path"] == "s3://sakip/once-raw/a/copy-of-ruled.pdf"
+    # --force: every file read (once) and extracted again
+    forced = run(["s3://sakip/once-raw"], "s3://sakip/once-clean", workers=2, force=True)
+    assert (forced.extracted, forced.cached) == (4, 0)
+    assert {k: len(v) for k, v in s3.requests.gets("sakip/once-raw/").items()} == {k: 2 for k in gets}
 
 
 def test_duckdb_reads_the_output_on_s3(s3, s3_clean):

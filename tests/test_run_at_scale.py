@@ -277,6 +277,143 @@ def _fresh(folder: Path, tmp_path: Path) -> Path:
     return out
 
 
+# --- `sakip extract` stopped from outside (a real process, Ctrl-C or kill -9) and run again ----------------
+
+COPIES = 8
+
+
+def copies(pdfs: dict[str, bytes]) -> dict[str, bytes]:
+    """COPIES files of distinct bytes: the fixtures, each with a comment after %%EOF (the same tables)."""
+    names = sorted(pdfs)
+    return {f"copy-{k:02d}-{names[k % len(names)]}": pdfs[names[k % len(names)]] + f"\n%copy {k}\n".encode()
+            for k in range(COPIES)}
+
+
+@pytest.fixture(scope="module")
+def reference(pdfs, tmp_path_factory) -> tuple[Path, Path]:
+    """(inputs, output of one uninterrupted run): renja-ruled.pdf and its COPIES copies."""
+    d = tmp_path_factory.mktemp("reference")
+    folder = inbox(d / "raw", pdfs, ["renja-ruled.pdf"], extra=copies(pdfs))
+    run_extract([folder], d / "clean", progress=False, cache_dir=d / "cache")
+    return folder, d / "clean"
+
+
+def sakip_extract(args: list[str], setup: str = "") -> subprocess.Popen:
+    """`sakip extract ARGS` of this checkout in a process group of its own, as a shell starts it; `setup`
+    is Python run before it (a test's change to a module)."""
+    code = f"{setup}\nfrom pipelines.cli import main\nmain()"
+    return subprocess.Popen([sys.executable, "-c", code, "extract", *args], cwd=ROOT, start_new_session=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def records_by_key(out: Path) -> dict[str, list[str]]:
+    """Each dataset's records, sorted (outputs compared whatever their parts), with the file's name for its path."""
+    named = lambda r: dict(r, source_path=Path(r["source_path"]).name) if "source_path" in r else r  # noqa: E731
+    return {n: sorted(json.dumps(named(r), sort_keys=True, default=str) for r in read(out)[n].to_pylist()) for n in NAMES}
+
+
+def assert_each_document_once(out: Path, reference: Path) -> None:
+    """Every input once in documents; its tables, rows and values once each: what one uninterrupted run wrote."""
+    t = read(out)
+    docs = t["documents"].to_pylist()
+    assert len({d["doc_id"] for d in docs}) == len(docs) == 1 + COPIES
+    tables = t["tables"].to_pylist()
+    assert {x["table_id"]: x["doc_id"] for x in tables}.keys() == {f"{d['doc_id']}-t{k:02d}" for d in docs
+                                                                 for k in range(1, d["n_tables"] + 1)}
+    assert len(tables) == sum(d["n_tables"] for d in docs)
+    keys = [(r["table_id"], r["row_no"]) for r in t["rows"].to_pylist()]
+    assert len(keys) == len(set(keys)) == sum(x["n_rows"] for x in tables)
+    assert records_by_key(out) == records_by_key(reference)
+
+
+def wait_for(condition, child: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while not condition() and child.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_sakip_extract_stopped_while_extracting_keeps_the_output_and_resumes(reference, pdfs, tmp_path, sig):
+    folder = inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf"])
+    out, cache_dir = tmp_path / "clean", tmp_path / ".clean.cache"  # where sakip extract puts the cache
+    run(folder, out, cache_dir=cache_dir)
+    before = read(out)
+    inbox(folder, copies(pdfs), list(copies(pdfs)))
+    args = [str(folder), "--out", str(out), "--workers", "1", "--no-progress"]
+    entries = lambda: sorted((cache_dir / "results").rglob("*.arrow"))  # noqa: E731
+    child = sakip_extract(args)
+    wait_for(lambda: len(entries()) >= 4, child)
+    os.killpg(child.pid, sig)  # Ctrl-C reaches the whole foreground group: the run and its workers
+    _, err = child.communicate(timeout=60)
+    _skip_if_code_changed()
+    done = len(entries()) - 1
+    assert 3 <= done < COPIES, f"the run should have been stopped half-way ({done} done)\n{err}"
+    if sig == signal.SIGINT:
+        assert child.returncode == 1
+        assert "run the same command again to go on from there" in err and "Aborted!" in err
+    else:
+        assert child.returncode == -signal.SIGKILL
+    after = read(out)
+    for n in NAMES:
+        assert after[n].equals(before[n]), f"{n}: a stopped run must leave the previous output as it was"
+    assert all(decode(e.read_bytes()) for e in entries())  # every entry kept is whole
+
+    child = sakip_extract(args)
+    stdout, err = child.communicate(timeout=180)
+    _skip_if_code_changed()
+    assert child.returncode == 0, err
+    assert f"work: {COPIES - done} extracted by 1 workers, {done + 1} from the cache" in stdout
+    assert_each_document_once(out, reference[1])
+
+
+SLOW_MOVES = """
+import time
+from pipelines import storage, writers
+writers.DOCS_PER_PART = 1  # a part per first hex digit of doc_id: 1 document in one part, 9 in up to 9
+_replace = storage.replace
+def replace(src, dst):
+    _replace(src, dst)
+    if str(dst).endswith(".parquet"):
+        time.sleep(0.15)  # a part moved into place: time to read the output, and to stop the run
+storage.replace = replace
+"""
+
+
+def test_a_reader_during_a_run_never_sees_a_document_twice_and_a_run_killed_while_writing_resumes(
+        reference, pdfs, tmp_path, monkeypatch):
+    folder, out, cache_dir = reference[0], tmp_path / "clean", tmp_path / ".clean.cache"
+    monkeypatch.setattr(writers, "DOCS_PER_PART", 1)
+    run(inbox(tmp_path / "one", pdfs, ["renja-ruled.pdf"]), out, cache_dir=cache_dir)  # one document, one part
+    run(folder, tmp_path / "elsewhere", cache_dir=cache_dir)  # every file in the cache: the next run only writes
+    assert sorted(p.name for p in (out / "rows.parquet").iterdir()) == ["part.parquet"]
+    child = sakip_extract([str(folder), "--out", str(out), "--no-progress"], setup=SLOW_MOVES)
+    seen, failed_reads = [], 0
+    while child.poll() is None and len([s for s in seen if 1 < s < 1 + COPIES]) < 3:
+        try:
+            docs = [d["doc_id"] for d in pq.read_table(out / "documents.parquet").to_pylist()]
+            rows = [(r["table_id"], r["row_no"]) for r in pq.read_table(out / "rows.parquet").to_pylist()]
+        except OSError:  # a part deleted between the listing of its folder and its reading: read again
+            failed_reads += 1
+            continue
+        assert len(docs) == len(set(docs)), "a reader saw a document twice"
+        assert len(rows) == len(set(rows)), "a reader saw a row twice"
+        seen.append(len(docs))
+    os.killpg(child.pid, signal.SIGKILL)  # while it moves the new parts into place
+    child.wait()
+    _skip_if_code_changed()
+    assert [s for s in seen if 1 < s < 1 + COPIES], "the reader should have seen the run half-way"
+    assert not (out / writers.MANIFEST).exists()  # the run did not finish
+    docs = read(out)["documents"].column("doc_id").to_pylist()
+    assert len(docs) == len(set(docs)) < 1 + COPIES
+
+    resumed = run(folder, out, cache_dir=cache_dir)
+    assert (resumed.extracted, resumed.cached) == (0, 1 + COPIES)
+    assert (out / writers.MANIFEST).exists()
+    assert not [p for p in out.rglob(".*")]  # no temporary file left
+    assert_each_document_once(out, reference[1])
+
+
 # --- the datasets --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
