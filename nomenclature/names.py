@@ -90,6 +90,12 @@ def comparable(name: str) -> str:
     return _LEADING_LEVEL_WORDS.sub("", joined).strip()
 
 
+def strip_level_words(text: str) -> str:
+    """A comparable name without its leading `program` / `kegiatan` words: again after the PDF's
+    glued words are split (`PROGRAMPENGELOLAAN ...` -> `program pengelolaan ...`)."""
+    return _LEADING_LEVEL_WORDS.sub("", text).strip()
+
+
 def _tidy_location(loc: str) -> str:
     loc = re.sub(r"^\s*sub\s*(?:unit\b)?\s*", "", loc.strip(), flags=re.IGNORECASE)
     loc = re.sub(r"\b(kelurahan|kecamatan)\s+\1\b", r"\1", loc, flags=re.IGNORECASE)

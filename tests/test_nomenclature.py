@@ -624,7 +624,7 @@ def test_a_name_that_begins_another_official_name_is_ambiguous(matcher):
 
 
 def test_a_near_name_among_13_2006_rows_is_not_matched(matcher):
-    near = "Program Penyelenggaraan Pemerintahan dan Pelayanan Publik Kecamatan"  # 90.7 to 7.01.02
+    near = "Koordinasi Kegiatan Pemerintahan di Tingkat Kecamatan"  # 86.9 to 7.01.02.2.01
     assert matcher.match(near).match_status == "matched"
     legacy = ["Program Pelayanan Administrasi Perkantoran", "Penyediaan Jasa Administrasi Keuangan",
               "Program Peningkatan Sarana dan Prasarana Aparatur", near]
@@ -634,6 +634,18 @@ def test_a_near_name_among_13_2006_rows_is_not_matched(matcher):
     # Among current rows it is matched.
     current = ["PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN", "Kegiatan Pemberdayaan Kelurahan", near]
     assert matcher.match_many(current)[2].match_status == "matched"
+
+
+def test_a_program_is_matched_only_on_its_whole_name(matcher):
+    # 90.7 to 7.01.02 `PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK`: programs are printed
+    # whole, a near program name is another (13/2006, local) program.
+    near = matcher.match("Program Penyelenggaraan Pemerintahan dan Pelayanan Publik Kecamatan")
+    assert (near.match_status, near.match_score) == ("unmatched", 90.7) and "< 92" in near.reason
+    # ...nor from the beginning of its name (a kegiatan is).
+    assert matcher.match("PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN").match_status == "unmatched"
+    # The PDF glues `PROGRAM` to the next word: split, and dropped as any leading `Program`.
+    glued = matcher.match("PROGRAMPEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN")
+    assert (glued.nomenclature_code, glued.match_method) == ("7.01.03", "exact")
 
 
 # --- several installed versions (versions.py) -----------------------------------------------------
