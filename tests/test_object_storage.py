@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import pipelines.writers as writers
 from pipelines import storage
-from pipelines.cache import ResultCache, decode, encode, planned_version
+from pipelines.cache import ResultCache, WorkerCache, decode, encode, planned_version
 from pipelines.cli import main
 from pipelines.parallel import VersionMismatch
 from pipelines.run import collect_inputs, run_extract
@@ -138,6 +138,34 @@ def test_the_cache_on_memory_stores_loads_and_prunes(pdfs):
     assert cache.prune({sha}, version) == 1
     assert storage.listdir("memory://cache-test/.clean.cache/results/ab") == [f"{sha}-{version}.arrow"]
     assert decode(storage.read_bytes(cache.entry_path(sha, version))).keys() == set(NAMES)
+
+
+def test_a_worker_gets_the_ocr_copies_of_a_cache_on_object_storage_and_adds_its_own(tmp_path):
+    """extract.ocr keeps OCR'd pages in a folder on a local disk, under `<sha[:2]>/<sha>-…`: a worker copies
+    the file's entries there from the cache on object storage, and uploads the entries it made."""
+    from extract import OcrSettings
+
+    root, sha = "memory://ocr-test/.clean.cache", "ab" + "1" * 62
+    storage.write_bytes_atomic(f"{root}/ocr/ab/{sha}-old-p00001.json", b"page 1")
+    storage.write_bytes_atomic(f"{root}/ocr/ab/{'ab' + '2' * 62}-old-p00001.json", b"another file")
+    cache = WorkerCache(root)
+    with cache.ocr(OcrSettings(mode="auto", jobs=2), sha) as settings:
+        local = settings.cache_dir / "ab"
+        assert (settings.mode, settings.jobs) == ("auto", 2)
+        assert sorted(p.name for p in local.iterdir()) == [f"{sha}-old-p00001.json"]  # this file's entries only
+        assert (local / f"{sha}-old-p00001.json").read_bytes() == b"page 1"
+        (local / f"{sha}-new-p00002.pdf").write_bytes(b"page 2 OCR'd")
+        (local / f"{sha}-new-p00002.json").write_bytes(b"page 2 words")
+        (local / f".{sha[:16]}.work").mkdir()  # OCR work in progress: not an entry
+    assert not settings.cache_dir.exists()
+    assert sorted(storage.listdir(f"{root}/ocr/ab")) == sorted([
+        f"{sha}-old-p00001.json", f"{'ab' + '2' * 62}-old-p00001.json", f"{sha}-new-p00002.pdf", f"{sha}-new-p00002.json"])
+    assert storage.read_bytes(f"{root}/ocr/ab/{sha}-new-p00002.json") == b"page 2 words"
+    with cache.ocr(OcrSettings(mode="never"), sha) as settings:  # no OCR: nothing copied
+        assert settings.cache_dir is None
+    # a cache on this machine's disk is used in place
+    with WorkerCache(tmp_path / "cache").ocr(OcrSettings(), sha) as settings:
+        assert settings.cache_dir == tmp_path / "cache" / "ocr"
 
 
 def test_a_run_into_memory_writes_what_a_local_run_writes_and_a_rerun_nothing(pdfs, tmp_path):
@@ -382,6 +410,34 @@ def test_a_first_run_from_s3_downloads_each_input_once(s3, pdfs):
     forced = run(["s3://sakip/once-raw"], "s3://sakip/once-clean", workers=2, force=True)
     assert (forced.extracted, forced.cached) == (4, 0)
     assert {k: len(v) for k, v in s3.requests.gets("sakip/once-raw/").items()} == {k: 2 for k in gets}
+
+
+def test_ocr_copies_are_kept_in_a_cache_on_s3(s3, tmp_path):
+    """A scanned page OCR'd in a run from and to S3 is kept in the bucket's cache; a forced re-run (the
+    results are extracted again) reads it from there rather than OCR'ing the page again."""
+    from extract.ocr import ocr_missing
+    from tests.fixtures.scan import scan_pdf
+
+    if ocr_missing():
+        pytest.skip(ocr_missing())
+    doc = build_document(load_spec(), LAYOUTS["ruled"], tmp_path / "renja.pdf", tables=["T-C.33"], max_rows=4)
+    scan = scan_pdf(doc.path, tmp_path / "scan.pdf", dpi=100, pages=[doc.tables[0].page_start])
+    s3.pipe_file("sakip/ocr-raw/scan.pdf", scan.read_bytes())
+    sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    first = run(["s3://sakip/ocr-raw"], "s3://sakip/ocr-clean", workers=1)
+    assert (first.extracted, first.ocr_pages) == (1, 1)
+    kept = s3.find("sakip/.ocr-clean.cache/ocr/")
+    assert kept and all(k.startswith(f"sakip/.ocr-clean.cache/ocr/{sha[:2]}/{sha}-") for k in kept)
+    before = records("s3://sakip/ocr-clean")
+    assert {v["source"] for v in before["values"]} == {"ocr"}
+
+    n = len(s3.requests.log)
+    forced = run(["s3://sakip/ocr-raw"], "s3://sakip/ocr-clean", workers=1, force=True)
+    assert (forced.extracted, forced.ocr_pages) == (1, 1)
+    during = s3.requests.log[n:]
+    assert sorted(key for method, key, _ in during if method == "GET" and "/ocr/" in key) == sorted(kept)
+    assert not [key for method, key, _ in during if method == "PUT" and "/ocr/" in key]  # nothing new to keep
+    assert records("s3://sakip/ocr-clean") == before
 
 
 def test_duckdb_reads_the_output_on_s3(s3, s3_clean):
