@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -275,6 +276,7 @@ def _write_manifest(out_dir: Location, signatures: dict[str, str | None]) -> Non
                           for part, sig in sorted(signatures.items())}
     manifest = {
         "schema_version": SCHEMA_VERSION, "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "run_id": uuid.uuid4().hex,  # a reader that finds the same run_id before and after reading read one run's output
         "datasets": datasets,
     }
     storage.write_bytes_atomic(storage.join(out_dir, MANIFEST), json.dumps(manifest, indent=1).encode())
