@@ -233,7 +233,7 @@ def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_p
     inbox(folder, pdfs, ["renja-unruled.pdf", "renja-rotated.pdf"])
     with pytest.raises(RuntimeError, match="killed"):
         run([folder], out, workers=1)
-    assert read_manifest(out)["datasets"] == manifest["datasets"]
+    assert read_manifest(out) == manifest  # the same run_id: a reader reading now reads that run's output
     assert records(out) == before  # the part written is under a hidden temporary key, which readers skip
     monkeypatch.setattr(writers, "_write_part", real_write_part)
 
@@ -255,7 +255,10 @@ def test_the_manifest_is_written_last_and_removed_while_parts_change(pdfs, tmp_p
     assert {d["doc_id"] for d in before["documents"]} <= {d["doc_id"] for d in partial["documents"]}
     resumed = run([folder], out, workers=1)
     assert resumed.extracted == 0 and resumed.cached == 4
-    assert read_manifest(out) is not None
+    finished = read_manifest(out)
+    assert finished["run_id"] != manifest["run_id"]
+    again = run([folder], out, workers=1)  # nothing changed: nothing written, the manifest of the last run stays
+    assert again.parts_written == 0 and read_manifest(out) == finished
     assert not [f for n in NAMES for f in storage.listdir(f"{out}/{n}.parquet") if f.startswith(".")]  # cleaned up
     assert len(records(out)["documents"]) == 4
 
