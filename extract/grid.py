@@ -222,6 +222,10 @@ def header_zone(lines: list[Line]) -> int:
     for i, l in enumerate(lines[:12]):
         if data_like(l.text):
             return i
+    # no line carries figures: a bold first line over plain ones ('No  Jenis  Jumlah  Ket') is the header
+    bold = [all(w.bold for w in l.words) for l in lines[:12]]
+    if bold and bold[0] and not all(bold):
+        return bold.index(False)
     return 0
 
 
@@ -396,10 +400,11 @@ def number_tokens(line: Line) -> list[tuple[str, float, float]]:
 
 
 def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | None = None,
-              rules: list[float] | None = None, unruled: bool = False) -> list[list[Line]]:
+              rules: list[float] | None = None, unruled: bool = False, numbered: int | None = None) -> list[list[Line]]:
     """Group the lines of a table body into printed rows: at a horizontal rule between two lines
     when the table has them, else by the spacing between lines. In a table with no rules at all
-    (`unruled`) whose rows are padded apart, the spacing alone tells the rows."""
+    (`unruled`) whose rows are padded apart, the spacing alone tells the rows. `numbered`: the column of
+    row numbers or bullets (`numbered_column` of the whole table's lines), where a word starts a row."""
     if not lines:
         return []
     if rules and len(rules) >= 3:
@@ -417,15 +422,34 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     # the rows, and a number wrapped to a line of its own ('107.55 7.510,00' / '0') stays in its row.
     # Between the rules of a ruled frame, lines of one cell (a kegiatan each, with its anggaran) are not.
     padded = unruled and sum(g > threshold for g in gaps) >= max(2, len(gaps) // 8)
+    if numbered is None:
+        numbered = numbered_column(lines, bounds)
     rows: list[list[Line]] = [[lines[0]]]
     for prev, line, gap in zip(lines, lines[1:], gaps):
-        if gap > threshold or (not padded and _starts_values(line, rows[-1], bounds, numeric_cols)):
+        if gap > threshold or (not padded and (_starts_values(line, rows[-1], bounds, numeric_cols)
+                                               or (numbered is not None
+                                                   and any(col_of(w.xc, bounds) == numbered for w in line.words)))):
             rows.append([line])
         else:
             rows[-1].append(line)
     if padded:
         return [piece for row in rows for piece in _split_stacked_lines(row, bounds)]
     return rows
+
+
+def numbered_column(lines: list[Line], bounds: list[float]) -> int | None:
+    """The first column with words, when it holds only short marks ('1', '-', 'a.', '2.1'), a number or
+    bullet per row: a word there starts a row (a wrapped name never reaches into it)."""
+    per_col: dict[int, list[str]] = {}
+    for l in lines:
+        for w in l.words:
+            per_col.setdefault(col_of(w.xc, bounds), []).append(w.text)
+    # the first column used by a quarter of the lines at least: a repeated header's 'No' is not it
+    used = [c for c in sorted(per_col) if len(per_col[c]) >= max(2, 0.25 * len(lines))]
+    if len(per_col) < 2 or not used:
+        return None
+    first = per_col[used[0]]
+    return used[0] if sum(len(t) <= 4 for t in first) >= 0.95 * len(first) else None
 
 
 def _split_stacked_lines(row: list[Line], bounds: list[float]) -> list[list[Line]]:

@@ -107,6 +107,21 @@ def _segments(line: Line, gap: float | None = None) -> list[list[Word]]:
     return out
 
 
+def _aligned_column(lines) -> int:
+    """How many two-part lines start their right part at one x (a column of '14 buah', '2 set' beside
+    the names of a table whose other columns are empty), that part standing well right of the line's
+    start and short. A table of contents (dot leaders) or a list (a bullet, then the text) is no column."""
+    starts: dict[int, int] = {}
+    for line in lines:
+        left, right = _segments(line)
+        if "..." in line.text or len(right) > 4 or right[0].x0 - left[0].x0 < 150:
+            continue
+        key = round(right[0].x0 / 6)
+        starts[key] = starts.get(key, 0) + 1
+    best = max(starts, key=starts.get, default=None)
+    return 0 if best is None else starts[best] + starts.get(best - 1, 0) + starts.get(best + 1, 0)
+
+
 def cluster(values: list[float], tol: float) -> list[float]:
     out: list[list[float]] = []
     for v in sorted(values):
@@ -239,7 +254,8 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
 
     def flush():
         multi = [i for i in run if len(_segments(lines[i])) >= 3]
-        if len(multi) >= 2:
+        aligned = _aligned_column(lines[i] for i in run if len(_segments(lines[i])) == 2)
+        if len(multi) >= 2 or (multi and aligned >= 3) or aligned >= 4:
             ls = [lines[i] for i in run]
             # trim leading lines above the first multi-column line that look like headings, kept as caption
             blocks.append(Block(page.number, min(l.x0 for l in ls), min(l.top for l in ls), max(l.x1 for l in ls),

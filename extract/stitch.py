@@ -240,11 +240,12 @@ def _unruled_bands(blocks: list[Block]) -> list[tuple[list[float], list[Band]]]:
     elif heads[0] and grid.is_year_line(heads[0][-1]):
         bounds = grid.add_year_anchors(bounds, heads[0], data_lines)
     num = grid.numeric_columns(data_lines, bounds)
+    numbered = grid.numbered_column(data_lines, bounds)
     out = []
     for b, head in zip(blocks, heads):
         body = b.lines[len(head):]
         rules = [r.top for r in b.rulings if r.horizontal]
-        rows = grid.line_rows(body, bounds, num, rules, unruled=not b.rulings)
+        rows = grid.line_rows(body, bounds, num, rules, unruled=not b.rulings, numbered=numbered)
         bands = grid.rows_to_bands(rows, bounds, lambda l, p=b.page: p)
         if head:
             hb = grid.rows_to_bands([[l] for l in head], bounds, lambda l, p=b.page: p)

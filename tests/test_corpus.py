@@ -58,3 +58,22 @@ def test_renja_tables_come_back_whole_and_named(variant, code):
     assert list(table["columns"]) == COLUMNS[code]
     rows = [r for r in res.rows if r["table_id"] == table["table_id"]]
     assert [[_squash(c) for c in r["cells"]] for r in rows] == [[_squash(c) for c in r["cells"]] for r in truth["rows"]]
+
+
+@pytest.mark.parametrize("pdf, table_id", [("001-c", "Tabel 2"), ("002-c", "Tabel 2.4")])
+def test_unruled_generic_tables_come_back_row_for_row(pdf, table_id):
+    """Tables of no template printed without any rule, whose columns are mostly empty (Tabel 2: a number or
+    a bullet, a name, '14 buah'; the Ket column never filled) and whose rows are evenly spaced: a word in the
+    column of numbers and bullets starts a row, and the header is the bold first line. Compared on the
+    filled cells in order, as the corpus's score.py does."""
+    manifest = json.loads((CORPUS / "manifest.json").read_text())
+    entry = next(p for p in manifest["pdfs"] if p["pdf"].endswith(f"{pdf}.pdf"))
+    truth_entry = next(t for t in entry["tables"] if t["id"] == table_id)
+    truth = json.loads((CORPUS / truth_entry["groundtruth"]).read_text())
+    res = process_file(CORPUS / "pdfs" / f"{pdf}.pdf")
+    tables = [t for t in res.tables
+              if t["page_start"] == truth_entry["start_page"] and (t["title"] or "").startswith(table_id)]
+    assert len(tables) == 1 and tables[0]["page_end"] == truth_entry["end_page"]
+    rows = [r for r in res.rows if r["table_id"] == tables[0]["table_id"]]
+    filled = [[_squash(c) for c in r["cells"] if c.strip()] for r in rows]
+    assert filled == [[_squash(c) for c in r["cells"] if c.strip()] for r in truth["rows"]]
