@@ -322,16 +322,20 @@ T_C_28 = Profile(
     doc_type="renstra",
     titles=(r"indikator\s*k\w*erja\s*.*mengacu\s*pada\s*tujuan",),
     header_all=(r"indikator", r"kondisi", r"target"),
-    header_none=(r"kode", r"program", r"realisasi", r"anggaran", r"tujuan", r"sasaran"),
+    # a T-C.28 may print the tujuan beside its indicators; by header alone T-C.25 (which asks for more) wins
+    header_none=(r"kode", r"program", r"realisasi", r"anggaran"),
     columns=(
         ColumnRule("no", r"^no\b|^nomor"),
         ColumnRule("kondisi_awal", r"awal", numeric=True),
         ColumnRule("kondisi_akhir", r"akhir", numeric=True),
         ColumnRule("target", r"target|tahun", numeric=True, per_year=True),
+        ColumnRule("tujuan", r"^tujuan"),
+        ColumnRule("sasaran", r"^sasaran"),
         ColumnRule("indikator", r"indikator"),
     ),
     uraian=("indikator",),
     rows="indikator",
+    fill_down=("tujuan", "sasaran"),
     period="plan",
     quantities=True,
     legacy=False,
@@ -613,9 +617,9 @@ def identify(t: LogicalTable, doc_type: str | None = None) -> Identified:
         if not any(re.search(rx, cap) for rx in p.titles):
             continue
         fits = _header_fits(p, head)
-        if known and p.doc_type != known and head and not fits:
-            continue
-        if not head or fits or not _by_header(head, t.n_cols):
+        if known and p.doc_type != known and head and (not fits or _by_header(head, t.n_cols, known)):
+            continue  # another kind's title: only when its header fits, and fits none of this kind's
+        if not head or fits or not _by_header(head, t.n_cols) or (p.doc_type == known and _header_near(p, head)):
             return Identified(p.code, p, "title")
     p = _by_header(head, t.n_cols, known)
     if p is not None:
@@ -625,6 +629,13 @@ def identify(t: LogicalTable, doc_type: str | None = None) -> Identified:
 
 def _header_fits(p: Profile, head: str) -> bool:
     return all(re.search(rx, head) for rx in p.header_all) and not any(re.search(rx, head) for rx in p.header_none)
+
+
+def _header_near(p: Profile, head: str) -> bool:
+    """The header lacks one of the profile's words at most (a T-C.28 without its Kondisi columns): with a
+    title of the document's own kind that names the profile, enough to trust the title."""
+    found = sum(1 for rx in p.header_all if re.search(rx, head))
+    return len(p.header_all) >= 3 and found >= len(p.header_all) - 1 and not any(re.search(rx, head) for rx in p.header_none)
 
 
 def _by_header(head: str, n_cols: int = 0, doc_type: str | None = None) -> Profile | None:
