@@ -725,3 +725,22 @@ def test_real_renstra_t_c_26_header_under_visi_and_misi():
     assert _squash(last["filled"]["misi"]) == _squash(
         "Misi 1: Meningkatkan Tata Kelola Pemerintahan Yang Responsif, Inovatif dan Partisipatif")
     assert _squash(last["filled"]["sasaran"]) == _squash("Meningkatnya kinerja aparatur")
+
+
+KOMINFO_RENSTRA = "frisdiandi__portalpp__5f34f4950ab39_Renstra_kominfo-2019.pdf"  # Renstra 2019-2023 Diskominfo
+
+
+@realdocs
+def test_real_renstra_indikator_kinerja_utama_is_t_c_28():
+    """kominfo Renstra p.46 'Tabel 7.2 Indikator Kinerja Utama' (read off the page): kinerja pada awal periode
+    RPJMD 2018, targets 2019 ... 2023, kondisi akhir; the LKjIP title words 'Indikator Kinerja Utama' do not
+    make it a LKjIP table in a Renstra. p.45 (no Kondisi columns, a Tujuan column) is T-C.28 by its title."""
+    table, rows, values = _real_table(KOMINFO_RENSTRA, "T-C.28", 46)
+    assert table["columns"][3:] == ["kondisi_awal"] + [f"target_{n}" for n in range(1, 6)] + ["kondisi_akhir"]
+    assert len(rows) == 3
+    first = _row_no(rows, "Persentase implementasi e government (pada tata kelola administrasi dan layanan publik)")
+    assert [(values[(first, f"target_{n}")]["tahun"], values[(first, f"target_{n}")]["value"]) for n in range(1, 6)] == [
+        (2019, D(64)), (2020, D(73)), (2021, D(82)), (2022, D(91)), (2023, D(100))]
+    assert values[(first, "kondisi_akhir")]["value"] == D(100)
+    p45, _, _ = _real_table(KOMINFO_RENSTRA, "T-C.28", 45)
+    assert p45["identified_by"] == "title" and p45["columns"][:3] == ["no", "tujuan", "indikator"]
