@@ -1,15 +1,19 @@
 """OCR of scanned pages: OCRmyPDF + Tesseract (Indonesian), words with their confidence, rules from the image.
 
 `ocr_document(path, pages, settings)` has OCRmyPDF rasterise the given pages, turn each upright
-(`rotate_pages`), deskew it and have Tesseract read it; the plugin `ocr_plugin` erases table rules
-and enlarges the image Tesseract sees. The result is an OCR'd copy of the PDF (searchable, deskewed;
-the original file is never touched) and, per page, Tesseract's words with their confidence (0-100)
-from its hOCR. Both are kept in the OCR cache, named by the file's sha256 and what the OCR depends
-on, so a re-run does not OCR again.
+(`rotate_pages`), deskew it and have Tesseract read it; the plugin `ocr_plugin` finds the table rules
+in that image, then erases them and enlarges the image Tesseract sees. Per page the result is an
+OCR'd copy of the page (searchable, deskewed; the original file is never touched), Tesseract's words
+with their confidence (0-100) from its hOCR, and the rules. They are kept in the OCR cache, one entry
+per page, named by the file's sha256, the page and what the OCR depends on, so a re-run does not OCR
+again, and pages of one file can be OCR'd by different workers (`OcrSettings.defer`).
 
-`ocr_page` turns one OCR'd page into the same `Page` a text PDF gives: the words as `OcrWord`s (a
-`Word` that carries its confidence) and the rules found in the page image (`raster`) as `Ruling`s,
-so grid, stitch and normalize work unchanged.
+The OCR runs in a child process (`python -m extract.ocr`), so the page images never inflate the
+extraction worker: it reads only the words and rules from the cache.
+
+`ocr_pages` turns OCR'd pages into the same `Page`s a text PDF gives: the words as `OcrWord`s (a
+`Word` that carries its confidence) and the rules as `Ruling`s, so grid, stitch and normalize work
+unchanged.
 
 Without Tesseract (or its Indonesian data) nothing is OCR'd: `ocr_missing()` says what to install.
 """
@@ -24,18 +28,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .model import Page, Word
-from .raster import rulings_from_image
+from .model import Page, Ruling, Word
 
 log = logging.getLogger(__name__)
 # OCRmyPDF relays Tesseract's complaints about every page ("Error during processing" for a page with no
@@ -45,7 +48,6 @@ logging.getLogger("ocrmypdf").setLevel(logging.CRITICAL)
 MODES = ("auto", "always", "never")
 LANGUAGE = "ind"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-ind (and pip install ocrmypdf)"
-RULES_DPI = 150  # the OCR'd page image is rendered at this resolution to find its rules
 # Tesseract's page segmentation: 4 (one column of lines of varying size) reads a table row by row. The
 # default, 3, looks for columns and blocks first and drops lone numbers of a column (measured on the
 # scanned T-C.33 fixture at 200 dpi: 3 read 40 of 44 numbers, 4 and 6 all 44; at 150 dpi 4 beat 6).
@@ -61,12 +63,15 @@ _HERE = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class OcrSettings:
     """How a run OCRs. `mode`: auto (the scanned pages), always (every page, the text layer ignored),
-    never. `cache_dir`: where OCR'd copies are kept (None: a temporary folder, dropped after use).
-    `jobs`: pages OCR'd at the same time."""
+    never. `cache_dir`: where OCR'd pages are kept (None: a temporary folder, dropped after use).
+    `jobs`: pages OCR'd at the same time by one OCR process. `defer`: pages missing from the cache are not
+    OCR'd here; `ocr_document` raises `OcrDeferred` naming them, so that a pool of workers can OCR them
+    page by page (`pipelines.parallel`) and extract the file once they are in the cache."""
 
     mode: str = "auto"
     cache_dir: Path | None = None
     jobs: int = 1
+    defer: bool = False
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -82,12 +87,18 @@ class OcrWord(Word):
 
 @dataclass
 class OcrPageText:
-    """What Tesseract read on one page, in pixels of the image it read (`width` x `height`)."""
+    """What OCR made of one page: Tesseract's words, in pixels of the image it read (`width` x `height`),
+    the rules found in that image (`rules`, in PDF points of the OCR'd page), the OCR'd page's size in
+    points, and the OCR'd page itself (`pdf`, a one-page PDF in the cache; None when not kept)."""
 
     number: int
     width: int
     height: int
     words: list[tuple[str, float, float, float, float, float]] = field(default_factory=list)  # text, x0, top, x1, bottom, conf
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
+    page_width: float = 0.0
+    page_height: float = 0.0
+    pdf: Path | None = None
 
     @property
     def text(self) -> str:
@@ -96,9 +107,19 @@ class OcrPageText:
 
 @dataclass
 class OcrResult:
-    pdf: Path  # the OCR'd copy
     pages: dict[int, OcrPageText]
-    from_cache: bool = False
+    from_cache: bool = False  # every page came from the cache
+
+
+class OcrDeferred(Exception):
+    """`OcrSettings.defer`: these pages (1-based) of the file are not in the OCR cache yet."""
+
+    def __init__(self, pages: list[int]):
+        super().__init__(list(pages))  # the pages as its one argument: it is pickled back from a worker
+        self.pages = list(pages)
+
+    def __str__(self) -> str:
+        return f"pages {self.pages} are to be OCR'd first"
 
 
 class OcrFailed(Exception):
@@ -191,52 +212,150 @@ def _image_cover(page) -> float:
 
 
 # --- OCR of a document -----------------------------------------------------------------------------
+#
+# The OCR cache holds one entry per page: `<sha256>-<key>-p<page>.pdf` (the OCR'd page, searchable and
+# deskewed) and `...json` (its words, rules and size), `key` naming the OCR setup (`ocr_version`). Pages
+# are OCR'd in a child process (`python -m extract.ocr`): OCRmyPDF's page images, their conditioning and
+# the rule finding cost 100-200 MB that the extraction worker then never holds (an exiting process gives
+# its memory back; a long-lived one keeps its peak).
 
 def ocr_document(path: Path, pages: list[int], settings: OcrSettings) -> OcrResult:
-    """OCR `pages` (1-based) of the PDF at `path` into `settings.cache_dir`, or take them from there when
-    this file's bytes were OCR'd with these pages and this OCR setup. Raises OcrFailed with a plain reason
-    when OCRmyPDF cannot do it."""
+    """The OCR of `pages` (1-based) of the PDF at `path`: from `settings.cache_dir` for the pages this file's
+    bytes had OCR'd with this OCR setup, the others OCR'd now (in a child process) and kept there. Raises
+    OcrFailed with a plain reason when OCRmyPDF cannot do it, OcrDeferred (`settings.defer`) when pages are
+    not in the cache."""
     if settings.cache_dir is None:
         raise ValueError("ocr_document needs a cache_dir (a temporary folder will do)")
     sha = _sha256(path)
-    key = hashlib.sha256(f"{ocr_version()}\0{_page_ranges(pages)}".encode()).hexdigest()[:12]
-    folder = Path(settings.cache_dir) / sha[:2]
-    pdf, words = folder / f"{sha}-{key}.pdf", folder / f"{sha}-{key}.json"
-    if pdf.is_file() and words.is_file():
-        try:
-            return OcrResult(pdf, _load_words(words), from_cache=True)
-        except (OSError, ValueError, KeyError, TypeError) as ex:
-            log.warning("OCR cache entry %s is unreadable (%s); the file is OCR'd again", words, ex)
+    found = {n: entry for n in pages if (entry := _cached_page(settings.cache_dir, sha, n)) is not None}
+    missing = [n for n in pages if n not in found]
+    if missing and settings.defer:
+        raise OcrDeferred(missing)
+    if missing:
+        _ocr_in_child(path, sha, missing, settings)
+        for n in missing:
+            entry = _cached_page(settings.cache_dir, sha, n)
+            if entry is not None:
+                found[n] = entry
+    return OcrResult(dict(sorted(found.items())), from_cache=not missing)
+
+
+def missing_pages(path: Path, pages: list[int], cache_dir: Path) -> list[int]:
+    """Which of `pages` of the file are not in the OCR cache `cache_dir`."""
+    sha = _sha256(path)
+    return [n for n in pages if not _entry_paths(cache_dir, sha, n)[1].is_file()]
+
+
+def _setup_key() -> str:
+    return hashlib.sha256(f"{ocr_version()}\0pages".encode()).hexdigest()[:12]
+
+
+def _entry_paths(cache_dir: Path, sha: str, number: int) -> tuple[Path, Path]:
+    stem = Path(cache_dir) / sha[:2] / f"{sha}-{_setup_key()}-p{number:05d}"
+    return stem.with_suffix(".pdf"), stem.with_suffix(".json")
+
+
+def _cached_page(cache_dir: Path, sha: str, number: int) -> OcrPageText | None:
+    pdf, words = _entry_paths(cache_dir, sha, number)
+    if not words.is_file():
+        return None
+    try:
+        page = _load_page(words)
+    except (OSError, ValueError, KeyError, TypeError) as ex:
+        log.warning("OCR cache entry %s is unreadable (%s); the page is OCR'd again", words, ex)
+        return None
+    page.pdf = pdf if pdf.is_file() else None
+    return page
+
+
+def _ocr_in_child(path: Path, sha: str, pages: list[int], settings: OcrSettings) -> None:
+    """`python -m extract.ocr`: OCR `pages` of the file into the cache, in a process of its own."""
+    cmd = [sys.executable, "-m", "extract.ocr", str(Path(path).resolve()), str(Path(settings.cache_dir).resolve()),
+           _page_ranges(pages), f"--jobs={max(1, settings.jobs)}", f"--sha={sha}"]
+    proc = subprocess.run(cmd, cwd=_HERE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if proc.returncode != 0:
+        said = proc.stderr.decode(errors="replace").strip().splitlines()
+        reason = said[-1] if said else f"exit code {proc.returncode}"
+        if proc.returncode != _FAILED_EXIT:
+            log.debug("OCR process failed on %s:\n%s", path, proc.stderr.decode(errors="replace")[-3000:])
+            reason = f"the OCR process stopped ({reason})"
+        raise OcrFailed(reason)
+
+
+_FAILED_EXIT = 3  # the child's exit code when OCRmyPDF could not OCR the file; its last line says why
+
+
+def ocr_into_cache(path: Path, sha: str, pages: list[int], cache_dir: Path, jobs: int = 1) -> None:
+    """In the OCR process: the `pages` of the file copied into a PDF of their own, OCR'd, and each page
+    stored as a cache entry (the OCR'd page first, then its words: an entry counts once its words are
+    there)."""
+    folder = Path(cache_dir) / sha[:2]
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{sha[:16]}.", dir=folder))
     try:
-        texts = _run_ocrmypdf(path, tmp, pages, settings.jobs)
-        _write_words(tmp / "words.json", texts)
-        os.replace(tmp / "ocr.pdf", pdf)  # the copy first: an entry counts only once its words are there too
-        os.replace(tmp / "words.json", words)
-        return OcrResult(pdf, texts)
+        subset = tmp / "pages.pdf"
+        _copy_pages(path, pages, subset)
+        texts = _run_ocrmypdf(subset, tmp, len(pages), jobs)
+        ocrd = pdfium.PdfDocument(str(tmp / "ocr.pdf"))
+        try:
+            for k, number in enumerate(pages, start=1):
+                if k not in texts:
+                    continue
+                text = texts[k]
+                text.number = number
+                text.page_width, text.page_height = ocrd[k - 1].get_size()
+                text.rules = [(x0 * text.page_width, top * text.page_height, x1 * text.page_width, bottom * text.page_height)
+                              for x0, top, x1, bottom in text.rules]  # fractions of the image → points
+                one = pdfium.PdfDocument.new()
+                one.import_pages(ocrd, [k - 1])
+                pdf, words = _entry_paths(cache_dir, sha, number)
+                one.save(str(tmp / "page.pdf"))
+                one.close()
+                os.replace(tmp / "page.pdf", pdf)
+                _write_page(tmp / "page.json", text)
+                os.replace(tmp / "page.json", words)
+        finally:
+            ocrd.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run_ocrmypdf(path: Path, tmp: Path, pages: list[int], jobs: int) -> dict[int, OcrPageText]:
-    """OCRmyPDF in two steps: pages → hOCR (kept, for the word confidences), then hOCR → the OCR'd PDF."""
+def _copy_pages(path: Path, pages: list[int], out: Path) -> None:
+    """The `pages` (1-based) of the PDF at `path`, as they are, into a new PDF `out`."""
+    src = pdfium.PdfDocument(str(path))
+    dst = pdfium.PdfDocument.new()
+    try:
+        dst.import_pages(src, [n - 1 for n in pages])
+        dst.save(str(out))
+    finally:
+        dst.close()
+        src.close()
+
+
+def _run_ocrmypdf(path: Path, tmp: Path, n_pages: int, jobs: int) -> dict[int, OcrPageText]:
+    """OCRmyPDF in two steps: pages → hOCR (kept, for the word confidences; the plugin writes each page's
+    rules beside it), then hOCR → the OCR'd PDF `tmp/ocr.pdf`. Every page of `path` is OCR'd."""
     from ocrmypdf import exceptions
     from ocrmypdf.api import _hocr_to_ocr_pdf, _pdf_to_hocr
+
+    from .ocr_plugin import RULES_FILE
 
     work = tmp / "work"
     work.mkdir()
     common = dict(jobs=max(1, jobs), use_threads=True, progress_bar=False)
     try:
-        _pdf_to_hocr(path, work, pages=_page_ranges(pages), plugins=[_PLUGIN], **OCRMYPDF_OPTIONS, **common)
+        _pdf_to_hocr(path, work, plugins=[_PLUGIN], **OCRMYPDF_OPTIONS, **common)
         _hocr_to_ocr_pdf(work, tmp / "ocr.pdf", output_type="pdf", optimize=0, plugins=[_PLUGIN], **common)
     except exceptions.ExitCodeException as ex:
         raise OcrFailed(f"OCRmyPDF could not OCR it ({type(ex).__name__}: {ex})") from ex
     texts = {}
-    for number in pages:
+    for number in range(1, n_pages + 1):
         hocr = work / f"{number:06d}_ocr_hocr.hocr"
         if hocr.is_file():
             texts[number] = read_hocr(hocr, number)
+            rules = work / f"{number:06d}_{RULES_FILE}"
+            if rules.is_file():
+                texts[number].rules = [tuple(r) for r in json.loads(rules.read_text(encoding="utf-8"))["rules"]]
     shutil.rmtree(work, ignore_errors=True)
     return texts
 
@@ -291,36 +410,29 @@ def read_hocr(path: Path, number: int) -> OcrPageText:
     return out
 
 
-def _write_words(path: Path, texts: dict[int, OcrPageText]) -> None:
-    data = {str(n): {"width": t.width, "height": t.height, "words": t.words} for n, t in texts.items()}
+def _write_page(path: Path, t: OcrPageText) -> None:
+    data = {"number": t.number, "width": t.width, "height": t.height, "page_width": t.page_width,
+            "page_height": t.page_height, "words": t.words, "rules": t.rules}
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _load_words(path: Path) -> dict[int, OcrPageText]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {int(n): OcrPageText(int(n), d["width"], d["height"], [tuple(w) for w in d["words"]]) for n, d in data.items()}
+def _load_page(path: Path) -> OcrPageText:
+    d = json.loads(path.read_text(encoding="utf-8"))
+    return OcrPageText(int(d["number"]), d["width"], d["height"], [tuple(w) for w in d["words"]],
+                       [tuple(r) for r in d["rules"]], float(d["page_width"]), float(d["page_height"]))
 
 
 # --- an OCR'd page as a Page ------------------------------------------------------------------------
 
 def ocr_pages(result: OcrResult, numbers: list[int]) -> list[Page]:
-    """The OCR'd pages `numbers` as `Page`s: OCR words in PDF points, rules from the page image."""
-    doc = pdfium.PdfDocument(str(result.pdf))
-    try:
-        return [_page(doc, result.pages[n]) for n in numbers if n in result.pages]
-    finally:
-        doc.close()
+    """The OCR'd pages `numbers` as `Page`s: OCR words in PDF points, rules from the page image. Nothing
+    is rendered: the rules were found when the page was OCR'd."""
+    return [_page(result.pages[n]) for n in numbers if n in result.pages]
 
 
-def _page(doc: pdfium.PdfDocument, text: OcrPageText) -> Page:
-    pp = doc[text.number - 1]
-    try:
-        width, height = pp.get_size()
-        image = pp.render(scale=RULES_DPI / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        pp.close()
-    gray = np.asarray(image)
-    rulings = rulings_from_image(gray, RULES_DPI, 72 / RULES_DPI)
+def _page(text: OcrPageText) -> Page:
+    width, height = text.page_width, text.page_height
+    rulings = [Ruling(*r) for r in text.rules]
     sx, sy = width / text.width, height / text.height
     words = []
     for t, x0, top, x1, bottom, conf in text.words:
@@ -340,6 +452,21 @@ _PERCENT = re.compile(r"Y[o069]")
 _GLUED_PERCENT = re.compile(r"(?<=\d)Y[o069]$")
 # ... and a thousands dot with a speck above it as ':' (10:001.375.464,00); a colon never belongs in a number
 _COLON_GROUP = re.compile(r"(?<=\d):(?=\d{3}(?:[.,]|$))")
+# ... and a decimal comma as a dot, or a thousands dot as a comma, at 150 dpi: '40.000.000.00', '14,055.363.080.08'
+_GROUPED_CENTS = re.compile(r"\d{1,3}(?:[.,]\d{3})+[.,]\d{2}")
+
+
+def _regroup(number: str) -> str:
+    """A number of thousands groups and two decimals with its marks made consistent: the mark most of its
+    thousands groups carry separates them all, the other one the decimals ('40.000.000.00' → '40.000.000,00',
+    '1,234,567.89' stays). Two decimals after 3-digit groups is how rupiah amounts are printed; OCR confuses
+    '.' and ',' at low resolution."""
+    marks = re.findall(r"[.,]", number)
+    groups = marks[:-1]
+    thousands = "." if groups.count(".") >= groups.count(",") else ","
+    decimal = "," if thousands == "." else "."
+    digits = re.split(r"[.,]", number)
+    return thousands.join(digits[:-1]) + decimal + digits[-1]
 
 
 def clean_word(text: str, confidence: float) -> str:
@@ -347,7 +474,7 @@ def clean_word(text: str, confidence: float) -> str:
     remains of an erased rule is dropped: marks without a letter or digit (a dash stays when read with
     confidence: a dash cell means zero), and unsure one- to three-letter words. A number keeps its digits
     but loses the quotes and colons glued to its ends ("'98,07", "100:"); a '%' read as 'Yo' is a '%', and
-    a thousands dot read as ':' a dot."""
+    a thousands dot read as ':' a dot; the marks of an amount with two decimals are made consistent."""
     if not any(ch.isalnum() for ch in text):
         return text if _DASH.fullmatch(text) and confidence >= 50 else ""
     if len(text) <= 3 and confidence < 40 and not any(ch.isdigit() for ch in text):
@@ -356,7 +483,38 @@ def clean_word(text: str, confidence: float) -> str:
         return "%"
     text = _GLUED_PERCENT.sub("%", text)
     text = _COLON_GROUP.sub(".", text)
+    if _GROUPED_CENTS.fullmatch(text):
+        text = _regroup(text)
     stripped = text.strip(_EDGE_MARKS)
     if stripped != text and _NUMBER_CORE.fullmatch(stripped):
         return stripped
     return text
+
+
+# --- the OCR process ---------------------------------------------------------------------------------
+
+def _main(argv: list[str]) -> int:
+    """`python -m extract.ocr PDF CACHE_DIR PAGES [--jobs=N] [--sha=SHA256]`: OCR the PAGES (1,2,5) of PDF
+    into the OCR cache CACHE_DIR. Exit 0 when done; 3, with the reason as the last line of stderr, when
+    OCRmyPDF could not OCR the file."""
+    if sys.platform.startswith("linux"):  # die with the worker that started us (e.g. killed at its time limit)
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    options = dict(a[2:].split("=", 1) for a in argv if a.startswith("--"))
+    path, cache_dir, pages = [a for a in argv if not a.startswith("--")][:3]
+    try:
+        ocr_into_cache(Path(path), options.get("sha") or _sha256(Path(path)), [int(p) for p in pages.split(",")],
+                       Path(cache_dir), int(options.get("jobs", 1)))
+    except OcrFailed as ex:
+        print(str(ex).replace("\n", " "), file=sys.stderr)
+        return _FAILED_EXIT
+    return 0
+
+
+if __name__ == "__main__":
+    # through the package, so that the classes are extract.ocr's, not __main__'s
+    from extract.ocr import _main as main_of_package
+
+    sys.exit(main_of_package(sys.argv[1:]))

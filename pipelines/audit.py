@@ -19,6 +19,10 @@ Checks, each over exact decimals:
 - ``malformed_number``: every malformed or repaired number, with the intended value only when a sum
   confirms one of its candidates.
 - ``duplicate_row``: the same item with the same cells twice in a row (typically across a page break).
+- ``ocr_value``: a number read by OCR (``values.source`` = ``ocr``) that no sum confirms and that is doubtful:
+  read with a confidence below `OCR_DOUBT`, not one clean figure (``'14.850.000,00 5 5'``), not a number at
+  all, or a cell left empty in a column its neighbours fill; and a doubtful one that enters a failing check
+  (the finding then names the cell OCR may have misread).
 
 - ``cross_document`` (in `audit_across.py`): a Renja against the Renstra and the LKjIP of the same
   perangkat daerah; there too, within an LKjIP, the Perjanjian Kinerja's anggaran against the
@@ -51,7 +55,9 @@ from normalize.templates import PROFILES
 from .schema import FINDINGS, SCHEMA_VERSION
 
 SEVERITIES = ("error", "rounding", "warning", "info")
-CHECKS = ("hierarchy_sum", "cross_table", "cross_document", "change", "formula", "malformed_number", "duplicate_row")
+CHECKS = ("hierarchy_sum", "cross_table", "cross_document", "change", "formula", "malformed_number", "duplicate_row",
+          "ocr_value")
+OCR_DOUBT = 85  # an OCR'd number read with less confidence (Tesseract's, 0-100) is doubtful unless a sum confirms it
 
 # Depth of each item level; a row's children are the following rows of the next depth present.
 RANK = {"urusan": 1, "bidang_urusan": 2, "program": 3, "kegiatan": 4, "sub_kegiatan": 5}
@@ -137,6 +143,8 @@ class _Cell:
     candidates: tuple[Decimal, ...]
     decimals: int  # digits printed after the decimal mark
     step: Decimal  # one unit of the printed precision, in the unit of `value` (1000 for '1.071.059' read ×1000)
+    source: str = "text"  # text (the PDF's text layer) or ocr
+    confidence: float | None = None  # OCR confidence of the cell's least sure word
 
 
 @dataclass(eq=False)
@@ -265,6 +273,7 @@ def _build(tables, rows, values) -> dict[str, list[_Table]]:
             status=v["parse_status"], unit=v.get("unit"), note=v.get("parse_note"),
             candidates=tuple(v.get("candidates") or ()), decimals=_decimals(v.get("value_raw") or "", locale),
             step=_step(v.get("value_raw") or "", v.get("value"), locale),
+            source=v.get("source") or "text", confidence=v.get("ocr_confidence"),
         )
         if v["parse_status"] not in ("empty", "text"):
             units[(v["table_id"], v["column"])].append(v.get("unit"))
@@ -345,6 +354,10 @@ def _audit_document(doc_id: str, doc_tables: list[_Table], ledger: _Ledger) -> l
         out += _implied_ratios(t)
         out += _numbers(t, families[t.table_id], ledger)
         out += _duplicates(t, duplicates[t.table_id], confirmed_duplicates)
+    failing = {(c.table_id, c.row_no, c.column): f for f in out if f.severity in ("error", "warning")
+               and f.check in ("hierarchy_sum", "formula", "cross_table") for c in f.cells}
+    for t in doc_tables:
+        out += _ocr_values(t, families[t.table_id], ledger, failing)
     for f in out:
         f.doc_id = doc_id
     return out
@@ -695,6 +708,66 @@ def _numbers(t: _Table, families: list[_Family], ledger: _Ledger) -> list[Findin
                 expected=expected, actual=None if c.status == "malformed" else c.value, difference=None,
             ))
     return out
+
+
+def _ocr_values(t: _Table, families: list[_Family], ledger: _Ledger, failing: dict) -> list[Finding]:
+    """OCR'd numbers to check against the scan (see ``ocr_value`` in the module's docstring). `failing`: the
+    cells of the failing findings of the document, each with its finding."""
+    if not any(c.source == "ocr" for r in t.rows for c in r.values.values()):
+        return []
+    confirmed = set()  # cells of a sum that holds
+    for fam in families:
+        for column in t.money:
+            total = _sum(t, fam.children + fam.uncertain, column, ledger)
+            if total is not None and total == ledger.amount(t, fam.parent, column) and total:
+                confirmed.update((r.row_no, column) for r in [fam.parent] + fam.children + fam.uncertain)
+    out = []
+    for i, r in enumerate(t.rows):
+        if r.rank is None and r.level != "total":
+            continue  # a heading or a header line read as a row: its cells are no figures of an item
+        for column, c in r.values.items():
+            if c.source != "ocr" or (r.row_no, column) in confirmed or _CODE_COLUMN.match(column) or _is_code(c.raw):
+                continue
+            doubt = _ocr_doubt(t, i, column, c)
+            if doubt is None:
+                continue
+            where = f"In {t.code}, {LEVEL_WORDS.get(r.level, 'row')} {r.item} (row {r.row_no}, page {r.page})"
+            other = failing.get((t.table_id, r.row_no, column))
+            msg = (f"{where}, {column} {doubt}" + (f"; it enters a check that fails ({other.check}: {_short(other.message, 160)})"
+                                                   if other else "; no sum confirms it") + ". Check it against the scan.")
+            out.append(Finding(
+                doc_id=t.doc_id, check="ocr_value", severity="warning", table_code=t.code, message=msg,
+                cells=(CellRef(t.table_id, r.row_no, column, "checked"),), row_nos=(r.row_no,), pages=(r.page,),
+                item=r.item, column=column, tahun=c.tahun, actual=c.value,
+            ))
+    return out
+
+
+def _ocr_doubt(t: _Table, i: int, column: str, c: _Cell) -> str | None:
+    """Why the OCR'd cell `column` of the `i`th row is doubtful, or None."""
+    if c.status == "empty":
+        # lost by OCR? The item rows next to it (above and below; above only for the last) print a number
+        # there, and this row prints other numbers
+        r = t.rows[i]
+        near = [t.rows[j] for j in (i - 1, i + 1) if 0 <= j < len(t.rows) and t.rows[j].rank is not None]
+        others = sum(1 for k, x in r.values.items() if k != column and x.status not in ("empty", "text"))
+        if near and all(_printed_number(n, column) for n in near) and others:
+            return "is empty in the OCR'd page while the rows around it print a number there: OCR may have lost it"
+        return None
+    if c.status == "text":
+        return f"reads {c.raw!r}, not a number: OCR may have misread it"
+    if c.status in ("malformed", "repaired"):
+        return f"reads {c.raw!r} ({c.status}): OCR may have misread it"
+    if len(c.raw.split()) > 1 and not re.fullmatch(r"[\d.,]+\s*%|Rp\.?\s*[\d.,]+", c.raw.strip()):
+        return f"reads {c.raw!r}, more than one figure: OCR may have glued specks or a neighbour to it"
+    if c.confidence is not None and c.confidence < OCR_DOUBT:
+        return f"is read {c.raw!r} by OCR with a confidence of {c.confidence:.0f}"
+    return None
+
+
+def _printed_number(r: _Row, column: str) -> bool:
+    c = r.values.get(column)
+    return c is not None and c.status not in ("empty", "text")
 
 
 def _is_code(raw: str) -> bool:

@@ -23,6 +23,7 @@ This module does not decide what to run (the cache does) and writes no outputs.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import multiprocessing
@@ -125,9 +126,55 @@ def failed_result(path: str, sha: str | None, message: str, seconds: float = 0.0
     return TaskResult(path, sha, doc, None, seconds)
 
 
+def ocr_task(path: str, pages: list[int], ocr) -> TaskResult:
+    """OCR `pages` of one file into the OCR cache (`ocr.cache_dir`), in a worker: the pieces a scanned file's
+    OCR is split into, so that its pages are OCR'd by every worker of the pool (see `LocalWorkers.run`).
+    Nothing is extracted; a page OCRmyPDF cannot read is tried again by the file's own task, which says why."""
+    from extract.ocr import OcrFailed, ocr_document
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    with tempfile.TemporaryDirectory(prefix="sakip-input-") as tmp:
+        try:
+            ocr_document(storage.fetch(path, Path(tmp)), pages, dataclasses.replace(ocr, defer=False, jobs=1))
+        except (OSError, storage.StorageUnavailable, OcrFailed) as ex:
+            log.debug("OCR of pages %s of %s failed: %s", pages, path, ex)
+    return TaskResult(path, None, {}, None, time.perf_counter() - start, _peak_rss_mb(), _cpu_seconds() - cpu)
+
+
+@dataclass
+class _FileWork:
+    """A file's work in the pool so far: its page tasks (OCR) before its own, their time, CPU and memory.
+    The time limit holds for the file's tasks together."""
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_rss_mb: float | None = None
+    pages_left: int = 0
+    done: bool = False  # failed during its page tasks
+
+    def left(self, timeout: float | None) -> float | None:
+        return None if timeout is None else max(1.0, timeout - self.seconds)
+
+    def add(self, r: TaskResult) -> None:
+        self.seconds += r.seconds
+        self.cpu_seconds += r.cpu_seconds or 0.0
+        if r.peak_rss_mb is not None:
+            self.peak_rss_mb = max(self.peak_rss_mb or 0.0, r.peak_rss_mb)
+
+    def add_to(self, r: TaskResult) -> TaskResult:
+        """The file's own result, with the time, CPU and memory of its page tasks."""
+        if self.seconds or self.cpu_seconds:
+            r.seconds += self.seconds
+            r.cpu_seconds = (r.cpu_seconds or 0.0) + self.cpu_seconds
+            if self.peak_rss_mb is not None:
+                r.peak_rss_mb = max(r.peak_rss_mb or 0.0, self.peak_rss_mb)
+        return r
+
+
 def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process and of the children it waited for (the OCR process and its Tesseracts)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _peak_rss_mb() -> float:
@@ -178,18 +225,51 @@ class LocalWorkers:
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPool(max_workers=min(self.workers, len(tasks)), max_tasks=MAX_TASKS_PER_WORKER,
                                  context=context, initializer=_die_with_parent)
+        from extract.ocr import OcrDeferred
+
+        pending: dict = {}  # future → (path, sha, the pages it OCRs; None: the file's own task)
+        files = {path: _FileWork() for path, _ in tasks}
+
+        def schedule_file(path: str, sha: str | None, settings) -> None:
+            future = self._pool.schedule(extract_task, args=(path, version, process, settings, cache, sha),
+                                         timeout=files[path].left(self.timeout))
+            pending[future] = (path, sha, None)
+
+        def stop_file(path: str, sha: str | None, message: str) -> TaskResult:
+            """The file failed while its pages were being OCR'd: its other page tasks are dropped."""
+            work = files[path]
+            work.done = True
+            for f, (p, _, pages) in list(pending.items()):
+                if p == path and pages is not None:
+                    f.cancel()
+                    pending.pop(f)
+            return failed_result(path, sha, message, work.seconds)
+
         try:
-            pending = {}
             for path, sha in tasks:
-                future = self._pool.schedule(extract_task, args=(path, version, process, ocr, cache, sha),
-                                             timeout=self.timeout)
-                pending[future] = (path, sha)
+                schedule_file(path, sha, ocr)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    path, sha = pending.pop(future)
+                    if future not in pending:  # dropped with its file meanwhile
+                        continue
+                    path, sha, pages = pending.pop(future)
+                    work = files[path]
+                    if pages is not None:  # a page task: when the file's last one is in, the file is extracted
+                        failure = self._page_done(future, work)
+                        if failure:
+                            yield stop_file(path, sha, failure)
+                        elif work.pages_left == 0 and not work.done:
+                            schedule_file(path, sha, dataclasses.replace(ocr, defer=False))
+                        continue
                     try:
-                        yield future.result()
+                        yield work.add_to(future.result())
+                    except OcrDeferred as ex:
+                        # the file's scanned pages, one task each, spread over the pool with the other files
+                        work.pages_left = len(ex.pages)
+                        for page in ex.pages:
+                            f = self._pool.schedule(ocr_task, args=(path, [page], ocr), timeout=work.left(self.timeout))
+                            pending[f] = (path, sha, [page])
                     except FutureTimeout:
                         yield failed_result(path, sha, timeout_message(self.timeout), self.timeout)
                     except ProcessExpired as ex:
@@ -200,6 +280,25 @@ class LocalWorkers:
                         yield failed_result(path, sha, f"unexpected error in the worker ({type(ex).__name__}: {ex}); please report it")
         finally:
             self.close()
+
+    def _page_done(self, future, work: "_FileWork") -> str | None:
+        """Account a finished page task of a file; why the file fails with it (None: it does not)."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from pebble import ProcessExpired
+
+        work.pages_left -= 1
+        if work.done:
+            return None
+        try:
+            work.add(future.result())
+        except FutureTimeout:
+            return timeout_message(self.timeout)
+        except ProcessExpired as ex:
+            return died_message(ex.exitcode)
+        if self.timeout is not None and work.seconds >= self.timeout:
+            return timeout_message(self.timeout)
+        return None
 
     def close(self) -> None:
         if self._pool is not None:

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from extract import ExtractError, OcrSettings, extract_document
-from extract.ocr import OcrWord
+from extract.ocr import OcrDeferred, OcrWord
 from normalize.document import document_meta
 from normalize.rows import normalize_table
 from normalize.scale import confirm_thousands
@@ -68,6 +68,8 @@ def process_file(path: Path, matcher=None, ocr: OcrSettings | None = None) -> Fi
     except ExtractError as ex:
         doc["status"], doc["message"] = ex.status, ex.reason
         return FileResult(doc)
+    except OcrDeferred:
+        raise  # the worker pool OCRs those pages first, page by page, then extracts the file (pipelines.parallel)
     except Exception as ex:  # a bug or an input no rule foresaw: record it, keep the batch going
         log.debug("unexpected error on %s\n%s", path, traceback.format_exc())
         doc["message"] = f"unexpected error while reading the PDF ({type(ex).__name__}: {ex}); please report it"
@@ -332,8 +334,11 @@ class _Run:
 
         runner = DaskWorkers(scheduler, timeout) if scheduler else LocalWorkers(workers or default_workers(), timeout)
         summary.workers = runner.workers if scheduler else min(runner.workers, len(todo))
-        # a scanned file's pages are OCR'd by as many processes as the run has workers
-        ocr = OcrSettings(self.ocr, self.cache.ocr_dir, jobs=1 if scheduler else runner.workers)
+        # on this machine, with the OCR cache on its disk, a scanned file's pages are OCR'd one task each, by
+        # every worker of the pool (parallel.LocalWorkers); else by as many processes as the run has workers
+        by_page = not scheduler and self.cache.ocr_dir is not None
+        ocr = OcrSettings(self.ocr, self.cache.ocr_dir, jobs=1 if scheduler or by_page else runner.workers,
+                          defer=by_page)
         bar = tqdm(total=len(todo), unit="file", disable=not progress, dynamic_ncols=True)
         try:
             for tr in runner.run(list(todo.items()), self.version, process, ocr, self.worker_cache):

@@ -98,7 +98,7 @@ FINDINGS = pa.schema([
     _f("finding_id", pa.string(), "Stable id of the finding: first 8 hex of doc_id, '-', 8 hex of a hash of the check and the cells it rests on.", False),
     _f("doc_id", pa.string(), "The document the finding is in.", False),
     _f("other_doc_id", pa.string(), "The other document of a check across documents (cross_document: the Renstra a Renja is checked against, the Renja an LKjIP is checked against); null for checks within one document."),
-    _f("check", pa.string(), "hierarchy_sum, cross_table, cross_document, change, formula, malformed_number or duplicate_row.", False),
+    _f("check", pa.string(), "hierarchy_sum, cross_table, cross_document, change, formula, malformed_number, duplicate_row or ocr_value.", False),
     _f("severity", pa.string(), "error (more than rounding apart), rounding (within half a unit of the printed precision per rounded term), warning (suspicious or ambiguous), info.", False),
     _f("table_code", pa.string(), "The table(s) the finding is about, e.g. 'T-C.33' or 'T-C.31 / T-C.33'.", False),
     _f("row_nos", pa.list_(pa.int32()), "Rows involved (rows.row_no), the checked row first; for two tables, the first table's row then the second's (across documents: this document's, then the other's).", False),

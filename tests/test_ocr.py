@@ -1,9 +1,10 @@
 """OCR of scanned PDFs (issue 7): scans of our own fixtures must come back as data, marked as OCR'd.
 
-The scanned fixtures are the builder's Renja PDFs rendered to 200 dpi greyscale images, each page turned
+The scanned fixtures are the builder's Renja PDFs rendered to 200 and 150 dpi greyscale images, each page turned
 by a fraction of a degree, blurred, given grain and dust, and stored as image-only JPEG pages
 (`tests/fixtures/scan.py`). Their ground truth is the spec the PDFs were rendered from. Targets (issue 7):
-at least 95% of the rows recovered and at least 98% of the printed numbers exact.
+at least 95% of the rows recovered and at least 98% of the printed numbers exact (at 150 dpi the ruled
+T-C.29 falls short of the numbers), and every number read wrong named by a finding of the audit.
 
 How rows and numbers are counted (a row read the same up to OCR noise, a number whose value is the
 printed one) is `tests.fixtures.scan.recall`, which `make bench` uses too.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +27,9 @@ from click.testing import CliRunner
 
 from extract import OcrSettings, extract_document
 from extract.model import Ruling
-from extract.ocr import clean_word, ocr_document, ocr_missing, ocr_version
+from extract.ocr import OcrDeferred, clean_word, ocr_document, ocr_missing, ocr_version
 from extract.raster import rulings_from_image
+from pipelines.audit import audit
 from pipelines.cli import main
 from pipelines.run import process_file
 from tests.fixtures.builder import LAYOUTS, build_document, load_spec
@@ -46,8 +49,9 @@ TABLES = {"ruled": ["T-C.29", "T-C.33"], "unruled": ["T-C.33"]}
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
-    """A ruled Renja (T-C.29 and T-C.33, 8 rows each) and an unruled one (T-C.33), every page scanned; and
-    a mixed document whose T-C.33 page alone is a scan. OCR'd once, into one OCR cache."""
+    """A ruled Renja (T-C.29 and T-C.33, 8 rows each) and an unruled one (T-C.33), every page scanned at 200
+    and at 150 dpi; and a mixed document whose T-C.33 page alone is a scan (200 dpi). OCR'd once, into one
+    OCR cache."""
     if ocr_missing():
         pytest.skip(f"no OCR here: {ocr_missing()}")
     out = tmp_path_factory.mktemp("scans")
@@ -56,8 +60,9 @@ def scanned(tmp_path_factory):
     docs = {}
     for layout, tables in TABLES.items():
         doc = build_document(spec, LAYOUTS[layout], out / f"{layout}.pdf", tables=tables, max_rows=8)
-        scan = scan_pdf(doc.path, out / f"{layout}-scan.pdf", dpi=DPI)
-        docs[layout] = (doc, scan, process_file(scan, ocr=settings))
+        for dpi in (DPI, 150):
+            scan = scan_pdf(doc.path, out / f"{layout}-{dpi}-scan.pdf", dpi=dpi)
+            docs[layout if dpi == DPI else f"{layout}-{dpi}"] = (doc, scan, process_file(scan, ocr=settings))
     doc = build_document(spec, LAYOUTS["ruled"], out / "mixed-source.pdf", tables=["T-C.29", "T-C.33"], max_rows=8)
     t33 = next(t for t in doc.tables if t.table_code == "T-C.33")
     scan = scan_pdf(doc.path, out / "mixed.pdf", dpi=DPI, pages=[t33.page_start])
@@ -77,6 +82,22 @@ def test_scanned_tables_come_back_with_their_rows_and_numbers(scanned, layout):
     assert rows_found >= 0.95 * rows_total, missed
     assert exact >= 0.98 * numbers, missed
     assert numbers >= {"ruled": 45, "unruled": 25}[layout]  # the check is about something
+
+
+@needs_tesseract
+@pytest.mark.parametrize("layout", ["ruled-150", "unruled-150"])
+def test_at_150_dpi_the_tables_come_back_and_every_wrong_number_is_in_a_finding(scanned, layout):
+    doc, _, result = scanned[layout]
+    assert sorted(t["table_code"] for t in result.tables) == TABLES[layout.split("-")[0]]
+    rows_found, rows_total, exact, numbers, missed = recall(doc, result)
+    assert rows_found >= 0.95 * rows_total, missed
+    assert exact >= 0.9 * numbers, missed  # the issue's 98% holds at 200 dpi; at 150 the ruled T-C.29 misses
+    # every number read wrong is named by a finding of the audit (a failing sum, or ocr_value: a doubtful
+    # OCR'd number no sum confirms), so that no wrong number is silently trusted
+    findings = audit(None, result.tables, result.rows, result.values)
+    named = {(c.table_id, c.row_no, c.column) for f in findings for c in f.cells}
+    wrong = [m for m in missed if m[2] != "row"]
+    assert all(m[5] in named for m in wrong), [m for m in wrong if m[5] not in named]
 
 
 @needs_tesseract
@@ -115,12 +136,48 @@ def test_the_ocrd_copy_is_cached_by_sha256_and_the_original_is_untouched(scanned
     def no_second_ocr(*args, **kwargs):
         raise AssertionError("OCR'd again although the cache holds this file")
 
-    monkeypatch.setattr("extract.ocr._run_ocrmypdf", no_second_ocr)
+    monkeypatch.setattr("extract.ocr._ocr_in_child", no_second_ocr)
     result = ocr_document(scan, list(range(1, 5)), settings)
-    assert result.from_cache
-    assert result.pdf.name.startswith(before) and result.pdf.parent.parent == settings.cache_dir
+    assert result.from_cache and sorted(result.pages) == [1, 2, 3, 4]
+    for number, page in result.pages.items():  # one entry per page: the OCR'd page and its words and rules
+        assert page.pdf.name.startswith(before) and page.pdf.name.endswith(f"-p{number:05d}.pdf")
+        assert page.pdf.parent.parent == settings.cache_dir and page.pdf.read_bytes()[:5] == b"%PDF-"
+    assert any(page.rules for page in result.pages.values())  # the ruled fixture's rules, found when OCR'd
     assert hashlib.sha256(scan.read_bytes()).hexdigest() == before
-    assert result.pdf.read_bytes()[:5] == b"%PDF-"
+    # a page the cache lacks is OCR'd alone; with `defer` it is named instead, for a worker pool to OCR
+    with pytest.raises(OcrDeferred) as deferred:
+        ocr_document(scan, [1, 2, 5], replace(settings, defer=True))
+    assert deferred.value.pages == [5]
+
+
+@needs_tesseract
+def test_ocr_runs_in_a_child_process_so_the_worker_never_holds_page_images(tmp_path, monkeypatch):
+    doc = build_document(load_spec(), LAYOUTS["ruled"], tmp_path / "renja.pdf", tables=["T-C.33"], max_rows=4)
+    scan = scan_pdf(doc.path, tmp_path / "scan.pdf", dpi=100, pages=[doc.tables[0].page_start])
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("OCRmyPDF ran in the extraction process")
+
+    monkeypatch.setattr("extract.ocr._run_ocrmypdf", not_here)
+    result = ocr_document(scan, [doc.tables[0].page_start], OcrSettings(cache_dir=tmp_path / "cache"))
+    assert not result.from_cache and result.pages[doc.tables[0].page_start].words
+
+
+@needs_tesseract
+def test_a_run_ocrs_the_scanned_pages_as_tasks_of_the_worker_pool(scanned, tmp_path):
+    # from an empty OCR cache, with 2 workers: the file's first task names its scanned page, the pool OCRs
+    # it as a task of its own, then the file is extracted from the cache: the same values as in one process
+    _, scan, result = scanned["mixed"]
+    out, cache = tmp_path / "clean", tmp_path / "cache"
+    res = CliRunner().invoke(main, ["extract", str(scan), "--out", str(out), "--cache", str(cache), "--no-progress",
+                                    "--workers", "2"])
+    assert res.exit_code == 0, res.output
+    assert "ocr: 1 scanned pages read by OCR" in res.output
+    assert len(list((cache / "ocr").glob("*/*.json"))) == 1
+    values = pq.read_table(out / "values.parquet").to_pylist()
+    key = lambda v: (v["table_code"], v["row_no"], v["column"])  # noqa: E731
+    assert sorted((key(v), v["value"], v["source"]) for v in values) == \
+        sorted((key(v), v["value"], v["source"]) for v in result.values)
 
 
 @needs_tesseract

@@ -8,6 +8,8 @@
    the findings the scans add are what OCR'd wrong digits (or lost rows) show up as.
 3. Real scans in ../shared/realdocs (SOURCES.md: SCAN or mixed): pages OCR'd, seconds, OCR pages/s,
    tables by code, values marked ocr and their median confidence.
+4. The worker pool: `sakip extract --workers 1` and `--workers 2` over the scanned fixtures from an empty
+   cache, where each scanned page is a task of the pool: OCR pages per second (wall) with 1 and 2 workers.
 
     .venv/bin/python tests/benchmarks/ocr_bench.py [--json ocr-bench.json] [--workers 2]
 
@@ -139,6 +141,55 @@ def bench_real(work: Path, jobs: int) -> dict:
     return out
 
 
+# the heaviest real document: 78 pages, one of them a scan (peak memory of its process, with and without OCR)
+HEAVY = "frisdiandi__portalpp__5f447c3b970dd_RENSTRA BAPPEDA 2018-2023.pdf"
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from extract import OcrSettings
+from pipelines.run import process_file
+process_file(Path(sys.argv[1]), ocr=OcrSettings(mode=sys.argv[2], cache_dir=Path(sys.argv[3])))
+own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(own.ru_maxrss / 1024, children.ru_maxrss / 1024)
+"""
+
+
+def bench_memory(work: Path) -> dict:
+    """Peak memory (MB) of one process extracting the heaviest real document (what a worker holds), and of
+    the largest of its children (the OCR process), with --ocr auto and never."""
+    out = {}
+    for mode in ("auto", "never"):
+        res = subprocess.run([sys.executable, "-c", _PEAK, str(SHARED / "realdocs" / HEAVY), mode, str(work / "mem-ocr")],
+                             cwd=ROOT, capture_output=True, text=True, check=False)
+        try:
+            own, child = map(float, res.stdout.split()[-2:])
+        except ValueError:
+            continue
+        out[mode] = {"peak_rss_mb": own, "largest_child_rss_mb": child}
+        print(f"memory, {HEAVY[-40:]} --ocr {mode}: {own:.0f} MB in the extracting process, {child:.0f} MB in its "
+              "largest child (OCR)", flush=True)
+    return out
+
+
+def bench_pool(work: Path) -> dict:
+    """OCR pages per second of `sakip extract` over the scanned fixtures, with 1 and 2 workers."""
+    import re
+
+    out = {}
+    for workers in (1, 2):
+        clean, cache = work / f"pool-{workers}", work / f"pool-cache-{workers}"
+        t0 = time.perf_counter()
+        res = sakip("extract", str(work / "scans"), "--out", str(clean), "--cache", str(cache), "--no-progress",
+                    "--workers", str(workers))
+        secs = time.perf_counter() - t0
+        m = re.search(r"ocr: (\d+) scanned pages", res.stdout)
+        pages = int(m.group(1)) if m else 0
+        out[str(workers)] = {"ocr_pages": pages, "seconds": secs, "ocr_pages_per_s": pages / secs if secs else None}
+        print(f"pool, {workers} worker{'s' if workers > 1 else ''}: {pages} OCR pages in {secs:.1f} s, "
+              f"{pages / secs:.3f} OCR pages/s", flush=True)
+    return out
+
+
 def summary_lines(results: dict) -> list[str]:
     """The OCR lines of bench.py's summary block."""
     lines = []
@@ -152,6 +203,14 @@ def summary_lines(results: dict) -> list[str]:
     if s.get("real_ocr_pages"):
         line += f"; real scans {s['real_ocr_pages']} pages at {s['real_ocr_pages_per_s']:.2f} pages/s wall"
     lines.append(line)
+    pool = results.get("pool", {})
+    if pool:
+        lines.append("ocr pages/s through the worker pool (sakip extract, each page a task): " + ", ".join(
+            f"{w} worker{'s' if w != '1' else ''} {r['ocr_pages_per_s'] or 0:.3f} ({r['ocr_pages']} pages in {r['seconds']:.0f} s)"
+            for w, r in pool.items()))
+    for mode, r in results.get("memory", {}).items():
+        lines.append(f"ocr memory, heaviest real document (78 pages, 1 scanned) --ocr {mode}: {r['peak_rss_mb']:.0f} MB "
+                     f"peak in the extracting process, {r['largest_child_rss_mb']:.0f} MB in the OCR process")
     audit = results.get("audit", {})
     if audit:
         lines.append(f"ocr audit: {audit['scan']['findings']} findings on the scans vs {audit['text']['findings']} on their "
@@ -177,8 +236,11 @@ def main(argv: list[str] | None = None) -> dict:
         work = Path(tmp)
         results["fixtures"] = bench_fixtures(work, args.workers)
         results["audit"] = bench_audit(work, args.workers)
+        results["pool"] = bench_pool(work)
         if (SHARED / "realdocs").is_dir():
             results["real"] = bench_real(work, args.workers)
+            if (SHARED / "realdocs" / HEAVY).is_file():
+                results["memory"] = bench_memory(work)
     fx = results["fixtures"]
     pages = sum(r["pages"] for r in fx.values())
     secs = sum(r["seconds"] for r in fx.values())
