@@ -255,7 +255,9 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
     def flush():
         multi = [i for i in run if len(_segments(lines[i])) >= 3]
         aligned = _aligned_column(lines[i] for i in run if len(_segments(lines[i])) == 2)
-        if len(multi) >= 2 or (multi and aligned >= 3) or aligned >= 4:
+        # under its caption a one-row table is enough: header lines and a row of three parts or more
+        captioned = bool(run) and run[0] > 0 and CAPTION.match(lines[run[0] - 1].text) and len(run) >= 2
+        if len(multi) >= 2 or (multi and (aligned >= 3 or captioned)) or aligned >= 4:
             ls = [lines[i] for i in run]
             # trim leading lines above the first multi-column line that look like headings, kept as caption
             blocks.append(Block(page.number, min(l.x0 for l in ls), min(l.top for l in ls), max(l.x1 for l in ls),

@@ -320,7 +320,8 @@ T_C_27 = Profile(
 T_C_28 = Profile(
     code="T-C.28",
     doc_type="renstra",
-    titles=(r"indikator\s*k\w*erja\s*.*mengacu\s*pada\s*tujuan",),
+    # in a Renstra its table of Indikator Kinerja Utama is this one (in a LKjIP, LKJIP-SASARAN)
+    titles=(r"indikator\s*k\w*erja\s*.*mengacu\s*pada\s*tujuan", r"ind(ikator|eks)\s*kinerja\s*utama"),
     header_all=(r"indikator", r"kondisi", r"target"),
     # a T-C.28 may print the tujuan beside its indicators; by header alone T-C.25 (which asks for more) wins
     header_none=(r"kode", r"program", r"realisasi", r"anggaran"),

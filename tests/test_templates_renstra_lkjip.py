@@ -34,7 +34,6 @@ LKJIP_CODES = [
 # Extractor gaps, diagnosed on the rendered pages (see the note on issue 5). Strict xfails: each fails today
 # and turns the suite red the day extract/ fixes it, so it is removed then.
 KNOWN_GAPS = {
-    ("unruled", "LKJIP-ALOKASI"): "extract: without rules the one-row table Tabel 3.13 is not found",
 }
 
 
