@@ -10,14 +10,17 @@ comparable names, one matrix per level). The decision, in order:
    name disagrees strongly, the row is `ambiguous` and `reason` says why.
 2. Otherwise the name: an identical comparable name is `exact`; else the best `fuzzy` candidate.
    Candidates are looked for among the children of `parent_code` first, then in the whole level.
-   Unmatched below `settings.threshold` unless the name is the beginning of exactly one official
-   name (cut) or begins with one (the next cell run into it); ambiguous when the runner-up
-   (another code) is within `settings.margin`.
-3. Permendagri 13/2006 rows are set aside (`unmatched`, with the reason): a printed 13/2006 code,
-   a name closer to the legacy list than to any current name, a name of both lists among legacy
-   rows of its group (table).
-4. The batch's bidang settles a name shared by several bidang, and makes a lone match into a
+   Unmatched below `settings.threshold` (programs: `settings.program_threshold`) unless the name
+   is the beginning of exactly one official name, not a program (cut), or begins with one (the
+   next cell run into it); ambiguous when the runner-up (another code) is within
+   `settings.margin`, or when the name is also the beginning of another official name (cut?).
+3. The batch's bidang settles a name shared by several bidang, and makes a lone match into a
    bidang foreign to a one-bidang document `ambiguous`.
+4. The rows around a row, in order within its group (table), settle a kegiatan and its sub
+   kegiatan of the same name and a name shared by several kegiatan (`_follow_the_rows_above`).
+5. Last, Permendagri 13/2006 rows are set aside (`unmatched`, with the reason): a printed
+   13/2006 code, a name closer to the legacy list than to any current name, a name of both lists
+   or a near (fuzzy) name among legacy rows of its group (table).
 
 Special-region kegiatan (digit 3-8: Papua, Aceh...) repeat general names under other codes; an
 exact tie between a general and a special-region code goes to the general one.
