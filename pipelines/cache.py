@@ -16,9 +16,11 @@ the file's sha256 and the OCR setup: a file extracted again (new code) is not OC
 them on a local disk: with the cache on object storage a worker copies a file's entries into a local
 folder before extracting it and uploads the new ones after (`WorkerCache.ocr`).
 
-A worker uses the cache itself (`WorkerCache`) when it can reach it: a file on object storage whose
-sha256 the run does not know yet is hashed by the worker that downloads it, which skips the extraction
-when the cache already holds the result, so that a first run reads each input once, not twice.
+A file on object storage whose sha256 the run does not know yet is hashed by the worker that downloads
+it, which skips the extraction when the cache already holds the result, so that a first run reads each
+input once, not twice. A worker that can reach the cache looks there (`WorkerCache`); one that cannot (a
+Dask worker, with the cache on the disk of the machine the run started from) is given the list of files
+the cache holds results of (`KnownResults`).
 
 This module does not decide which files to run (`run.py`) nor how outputs are laid out (`writers.py`).
 """
@@ -167,13 +169,21 @@ class ResultCache:
         None when it is not (the workers then copy them from and to it, see `WorkerCache.ocr`)."""
         return self.root / "ocr" if isinstance(self.root, Path) else None
 
-    def for_workers(self, on_cluster: bool, force: bool) -> WorkerCache | None:
-        """The cache as the workers can use it themselves, or None when they cannot reach it: a folder of
-        this machine's disk seen from a Dask cluster (the workers may be on other machines), `memory://`
-        (it lives in this process only)."""
+    def for_workers(self, on_cluster: bool, force: bool, version: str) -> WorkerCache | KnownResults:
+        """The cache as the workers use it: itself when they can reach it, else (a folder of this machine's
+        disk seen from a Dask cluster, whose workers may be on other machines; `memory://`, which lives in
+        this process only) the sha256s of the files it holds results of, made by `version`."""
         if (on_cluster and isinstance(self.root, Path)) or storage.process_local(self.root):
-            return None
+            return KnownResults(frozenset() if force else frozenset(self.results_of(version)), skip_cached=not force)
         return WorkerCache(self.root, skip_cached=not force)
+
+    def results_of(self, version: str) -> set[str]:
+        """The sha256s of the files the cache holds results of, made by `version` (one listing)."""
+        ending = f"-{version}.arrow"
+        folder = storage.join(self.root, "results")
+        names = ([f.name for f in folder.glob("*/*.arrow")] if isinstance(folder, Path)
+                 else [storage.name(f) for f, _ in storage.list_files(folder)] if storage.exists(folder) else [])
+        return {n[: -len(ending)] for n in names if n.endswith(ending)}
 
     def entry_path(self, sha: str, version: str) -> Location:
         return storage.join(self.root, "results", sha[:2], f"{sha}-{version}.arrow")
@@ -325,6 +335,22 @@ class WorkerCache:
                     write_bytes_atomic(storage.join(remote, f.name), f.read_bytes())
                 except OSError as ex:  # the result stands; only the OCR'd copy is not kept
                     log.warning("OCR'd copy %s could not be stored in %s (%s)", f.name, remote, ex)
+
+
+@dataclass(frozen=True)
+class KnownResults:
+    """The cache for workers that cannot reach it: the sha256s of the files it holds results of (for the
+    run's version). Used like `WorkerCache`; OCR'd copies are not kept (the workers have no folder of it)."""
+
+    shas: frozenset[str]
+    skip_cached: bool = True
+
+    def has(self, sha: str, version: str) -> bool:
+        return sha in self.shas
+
+    @contextlib.contextmanager
+    def ocr(self, settings, sha: str) -> Iterator:
+        yield settings
 
 
 def sha256_of(path: Location) -> str:

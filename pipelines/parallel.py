@@ -16,7 +16,8 @@ A file given by URL (`s3://…`, see `storage.py`) is read in the worker, throug
 copy that is extracted and then deleted: a worker of a cluster needs no disk shared with the machine
 the run started from, only the credentials of the object store (e.g. AWS_* variables). A file the run
 could not name by its sha256 (new to the file index) is hashed there, from that copy, and not extracted
-when the cache holds its result already (`cache.WorkerCache`): each input is downloaded once.
+when the cache holds its result already (`cache.WorkerCache`, `cache.KnownResults`): each input is
+downloaded once.
 
 This module does not decide what to run (the cache does) and writes no outputs.
 """
@@ -78,8 +79,8 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
                  sha: str | None = None) -> TaskResult:
     """The per-file work, in a worker: extract, match, check against the schema, encode. `ocr` (an
     `extract.OcrSettings`) says how scanned pages are OCR'd; OCRmyPDF runs `ocr.jobs` pages at a time.
-    `cache` (a `cache.WorkerCache`, None: out of reach) and `sha` (what the run knows the file's bytes
-    as; None: not known, they are hashed here) are described in the module's docstring."""
+    `cache` (a `cache.WorkerCache` or `cache.KnownResults`; None: none) and `sha` (what the run knows the
+    file's bytes as; None: not known, they are hashed here) are described in the module's docstring."""
     from .cache import encode, running_version, sha256_of
     from .run import process_file
     from .writers import to_table
@@ -322,17 +323,22 @@ def _die_with_parent() -> None:
 def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None,
                   ocr_mode: str = "auto", cache=None) -> TaskResult:
     """`extract_task` in a child process of this (Dask) worker, killed at the time limit. OCR'd copies are
-    kept only when the cache is on object storage (`cache`, a `cache.WorkerCache`)."""
+    kept only when the cache is on object storage (`cache`, a `cache.WorkerCache`); a `cache.KnownResults`
+    is handed to the child on its standard input."""
+    from .cache import KnownResults
+
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sakip-task-") as tmp:
         result_path = Path(tmp) / "result.pickle"
         cmd = [sys.executable, "-m", "pipelines.parallel", f"--ocr={ocr_mode}", path, version, str(result_path)]
         cmd[3:3] = [f"--sha={sha}"] if sha else []
-        cmd[3:3] = [f"--cache={cache.root}"] + ([] if cache.skip_cached else ["--force"]) if cache else []
-        cmd += [process] if process else []
+        known = isinstance(cache, KnownResults)
+        cmd[3:3] = ([] if cache is None else ["--known"] if known else [f"--cache={cache.root}"])
+        cmd[3:3] = ["--force"] if cache is not None and not cache.skip_cached else []
         try:
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
-                                  cwd=_project_root(), check=False)
+            proc = subprocess.run(cmd + ([process] if process else []), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, timeout=timeout, cwd=_project_root(), check=False,
+                                  input="\n".join(sorted(cache.shas)).encode() if known else b"")
         except subprocess.TimeoutExpired:
             return failed_result(path, sha, timeout_message(timeout), time.perf_counter() - start)
         if proc.returncode != 0 or not result_path.exists():
@@ -376,6 +382,8 @@ class DaskWorkers:
 
         futures = {}
         mode = ocr.mode if ocr is not None else "auto"
+        if getattr(cache, "shas", None):  # a cache.KnownResults: sent to each worker once, not with every task
+            cache = self.client.scatter(cache, broadcast=True)
         for path, sha in tasks:
             future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process), mode,
                                         cache, key=f"sakip-extract-{sha or path}", pure=False, retries=0)
@@ -401,17 +409,20 @@ class DaskWorkers:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m pipelines.parallel [--ocr=MODE] [--cache=URL [--force]] [--sha=SHA256] PATH VERSION
-    RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH."""
+    """`python -m pipelines.parallel [--ocr=MODE] [--cache=URL | --known] [--force] [--sha=SHA256] PATH
+    VERSION RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH. `--known`: the sha256s of the
+    files the cache holds results of are read from the standard input, one a line."""
     from extract import OcrSettings
 
-    from .cache import WorkerCache
+    from .cache import KnownResults, WorkerCache
 
     options = {a[2:].partition("=")[0]: a.partition("=")[2] for a in argv if a.startswith("--")}
     argv = [a for a in argv if not a.startswith("--")]
     path, version, out = argv[:3]
     process = _resolve(argv[3]) if len(argv) > 3 else None
     cache = WorkerCache(options["cache"], skip_cached="force" not in options) if "cache" in options else None
+    if "known" in options:
+        cache = KnownResults(frozenset(sys.stdin.read().split()), skip_cached="force" not in options)
     try:
         result = extract_task(path, version, process, OcrSettings(mode=options.get("ocr") or "auto"), cache,
                               options.get("sha") or None)

@@ -267,12 +267,12 @@ def run_extract(
     version = planned_version(ocr)
     summary = RunSummary(len(files), Counter(), Counter(), out_dir)
 
-    run = _Run(files, cache, version, ocr, cache.for_workers(on_cluster=scheduler is not None, force=force))
+    run = _Run(files, cache, version, ocr, cache.for_workers(scheduler is not None, force, version))
     try:
         for i, f in enumerate(files):
             try:
                 info = infos.get(storage.key(f))
-                if run.worker_cache is not None and not storage.is_local(f):
+                if not storage.is_local(f):
                     # a file on object storage that the index does not know is hashed by the worker that
                     # downloads it, rather than downloaded here too
                     info = info or storage.info(f)
@@ -317,7 +317,7 @@ class _Run:
     cache: object
     version: str
     ocr: str = "auto"
-    worker_cache: object = None  # cache.WorkerCache: the cache as the workers use it (None: out of their reach)
+    worker_cache: object = None  # cache.WorkerCache or KnownResults: the cache as the workers use it
     shas: list[str | None] = field(default_factory=list)
     unhashed: dict[str, tuple[int, dict]] = field(default_factory=dict)  # path → (input index, info): hashed by its worker
     unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read

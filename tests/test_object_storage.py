@@ -479,5 +479,20 @@ def test_a_dask_cluster_reads_the_inputs_from_s3(s3, pdfs, tmp_path):
         assert (on_cluster.extracted, on_cluster.workers) == (2, 2)
         again = run(["s3://sakip/dask-raw"], "s3://sakip/dask-clean", scheduler=cluster.scheduler_address)
         assert (again.extracted, again.cached, again.parts_written) == (0, 2, 0)
+        # the cache on this machine's disk, out of the workers' reach: they are told which files it holds
+        # results of, and still download each input once
+        before = len(s3.requests.log)
+        to_disk = run(["s3://sakip/dask-raw"], tmp_path / "disk-clean", scheduler=cluster.scheduler_address)
+        assert (to_disk.extracted, to_disk.cached) == (2, 0)
+        gets = lambda: [k for m, k, _ in s3.requests.log[before:] if m == "GET" and k.startswith("sakip/dask-raw/")]  # noqa: E731
+        assert sorted(gets()) == ["sakip/dask-raw/renja-ruled.pdf", "sakip/dask-raw/renja-unruled.pdf"]
+        s3.pipe_file("sakip/dask-raw/copy/ruled.pdf", pdfs["renja-ruled.pdf"])  # not in the index, its result cached
+        copied = run(["s3://sakip/dask-raw"], tmp_path / "disk-clean", scheduler=cluster.scheduler_address)
+        assert (copied.extracted, copied.cached) == (0, 3)
+        assert sorted(gets()) == ["sakip/dask-raw/copy/ruled.pdf", "sakip/dask-raw/renja-ruled.pdf",
+                                  "sakip/dask-raw/renja-unruled.pdf"]
     same_records(records(tmp_path / "clean"), records("s3://sakip/dask-clean"))
+    assert [(d["source_path"], d["status"]) for d in records(tmp_path / "disk-clean")["documents"]] == [
+        ("s3://sakip/dask-raw/copy/ruled.pdf", "ok"), ("s3://sakip/dask-raw/renja-ruled.pdf", "duplicate"),
+        ("s3://sakip/dask-raw/renja-unruled.pdf", "ok")]
     assert local.statuses == on_cluster.statuses
