@@ -7,7 +7,9 @@ Checks the file before parsing (empty, not a PDF, encrypted, damaged) and raises
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,6 +69,8 @@ def _describe_head(head: bytes) -> str:
     return "no %PDF- header"
 
 
+FONT_CACHE_RSS_MB = 200  # above it, the fonts pdfminer parsed are dropped after each page
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 PAGES_PER_OPEN = 12  # pdfminer caches every decoded object of an open file: reopen to keep memory flat
 
 
@@ -85,6 +89,8 @@ def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
             chunk = wanted[start:start + PAGES_PER_OPEN]
             for number in chunk:
                 yield _read_one(pdf, path, number)
+        # pdfminer's objects hold reference cycles: free the closed file's cache now, not at some later GC
+        gc.collect()
         start += PAGES_PER_OPEN
         if start >= len(wanted):
             return
@@ -99,6 +105,21 @@ def _read_one(pdf, path: Path, number: int) -> Page:
         return Page(number=number, width=0, height=0, words=[], rulings=[])
     finally:
         pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
+        # pdfminer keeps every font it parsed until the file is closed, and some fonts take tens of MB
+        # (Bappeda Renstra: +50 MB on each of pages 43, 54, 56 and 59). Past a budget, drop them: parsing
+        # a font again costs time, so a file whose fonts are small keeps its cache.
+        rss = _rss_mb()
+        if rss is not None and rss > FONT_CACHE_RSS_MB:
+            pdf.rsrcmgr._cached_fonts.clear()
+
+
+def _rss_mb() -> float | None:
+    """This process's resident memory in MB, where /proc tells it (Linux); else None."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _read_page(pp, number: int) -> Page:
