@@ -9,7 +9,8 @@ Sections (each can be skipped, see --help):
 2. corpus     ``sakip extract`` on ``../shared/corpus/pdfs/000-*.pdf`` (the Renja 2022 in six layout
               variants), scored by ``../shared/corpus/score.py`` (called unchanged) for T-C.29/31/33.
 3. realdocs   every PDF in ``../shared/realdocs``, one child process per document (so peak RSS is
-              per document) with a timeout: pages, tables by code, rows, seconds, pages/s, peak MB.
+              per document) with a timeout: pages, tables by code, rows, seconds, pages/s, peak MB; and per
+              table code, how many documents and tables it was found in, with their rows and parsed values.
 4. peers      camelot lattice and pdfplumber ``extract_tables`` timed against ours on the same
               pages: the corpus Renja T-C pages (manifest.json) and the real Renja T-C pages named in
               ``../shared/realdocs/SOURCES.md``. The pages are copied into one small PDF per source
@@ -133,7 +134,8 @@ def job_ours(path: str, want_rows: bool = False) -> dict:
     tables = []
     for t in r.tables:
         entry = {"table_id": t["table_id"], "table_code": t["table_code"], "page_start": t["page_start"],
-                 "page_end": t["page_end"], "n_rows": t["n_rows"]}
+                 "page_end": t["page_end"], "n_rows": t["n_rows"],
+                 "n_values": sum(1 for v in r.values if v["table_id"] == t["table_id"] and v["value"] is not None)}
         if want_rows:
             entry["rows"] = [list(x["cells"]) for x in r.rows if x["table_id"] == t["table_id"]]
         tables.append(entry)
@@ -471,6 +473,7 @@ def bench_realdocs(args) -> dict:
         pps = n_pages / secs if n_pages and secs and "error" not in res else None
         d = {"file": path.name, "pages": n_pages, "status": status, "message": res.get("message") or res.get("error"),
              "tables_by_code": dict(codes), "tc_tables": [t for t in res.get("tables", []) if t["table_code"] in TEMPLATES],
+             "all_tables": [{k: t[k] for k in ("table_code", "n_rows", "n_values") if k in t} for t in res.get("tables", [])],
              "n_tables": len(res.get("tables", [])), "rows": res.get("n_rows", 0), "values": res.get("n_values", 0),
              "seconds": secs, "pages_per_s": pps, "peak_mb": res.get("peak_mb")}
         expected = REAL_TC_PAGES.get(path.name)
@@ -513,6 +516,19 @@ def bench_realdocs(args) -> dict:
     print(f"TOTAL {len(docs)} PDFs, {pages} pages read in {secs:.1f} s = {fmt_num(total['pages_per_s'])} pages/s; "
           f"{total['tables']} tables, {total['rows']} rows; statuses {total['statuses']}")
     print(f"tables by code: {dict(sorted(total['tables_by_code'].items()))}")
+    per_code: dict[str, dict[str, int]] = {}
+    for d in docs:
+        for t in d["all_tables"]:
+            c = per_code.setdefault(t["table_code"], {"documents": 0, "tables": 0, "rows": 0, "values": 0})
+            c["tables"] += 1
+            c["rows"] += t["n_rows"]
+            c["values"] += t.get("n_values", 0)
+        for code in {t["table_code"] for t in d["all_tables"]}:
+            per_code[code]["documents"] += 1
+    total["per_code"] = per_code
+    print(f"{'table_code':26s} {'docs':>5s} {'tables':>6s} {'rows':>6s} {'values':>7s}")
+    for code, c in sorted(per_code.items()):
+        print(f"{code:26s} {c['documents']:5d} {c['tables']:6d} {c['rows']:6d} {c['values']:7d}")
     print(f"peak memory: max {total['peak_mb_max'] or 0:.0f} MB ({total['peak_mb_max_file']}); "
           f"largest document {total['largest_file']}: {total.get('peak_mb_largest') or 0:.0f} MB; "
           f"slowest {total['slowest_file']} {total['slowest_seconds'] or 0:.1f} s")
