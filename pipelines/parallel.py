@@ -179,6 +179,15 @@ def _cpu_seconds() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from /proc (VmHWM): `ru_maxrss` carries over exec the
+    peak of the process that started this one (a worker would report at least the run's main process)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 

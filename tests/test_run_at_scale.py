@@ -167,6 +167,17 @@ def test_a_worker_that_dies_is_recorded_and_the_batch_goes_on(pdfs, tmp_path):
     assert res.extracted == 4
 
 
+def test_the_peak_memory_of_a_worker_is_its_own_not_that_of_the_run_that_started_it(pdfs, tmp_path):
+    # Linux carries a process's peak memory (ru_maxrss) over exec into the process it starts: a worker
+    # started by a run holding 600 MB would report at least 600 MB. What it uses itself is VmHWM.
+    ballast = bytearray(600 << 20)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1  # touched: resident
+    s = run(inbox(tmp_path / "raw", pdfs, ["renja-ruled.pdf"]), tmp_path / "out", workers=1)
+    del ballast
+    assert s.extracted == 1 and 50 < s.peak_rss_mb < 500  # a worker extracting a 4-page fixture
+
+
 def test_a_worker_with_other_code_refuses_to_work(pdfs, tmp_path):
     path = inbox(tmp_path, pdfs, ["renja-ruled.pdf"]) / "renja-ruled.pdf"
     with pytest.raises(VersionMismatch, match="than the run started with"):
