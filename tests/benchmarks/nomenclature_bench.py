@@ -244,17 +244,22 @@ def main(argv=None) -> dict:
     # Scorer and threshold, on the calibration half (real rows, legacy rows, synthetic damage).
     if not args.no_scorers:
         print("\nscorer comparison, calibration half, names alone, level as extracted (right / wrong of positives; "
-              "legacy rows matched; synthetic right / wrong):")
+              "legacy rows matched, in their tables and one by one; synthetic right / wrong):")
         comp = []
+        cal_legacy = lab[(lab["label_status"] == "legacy") & (lab["half"] == "calibration")]
         settings = [MatchSettings(scorer=sc, threshold=thr) for sc in SCORERS for thr in THRESHOLDS]
         settings += [MatchSettings(margin=mg) for mg in (0, 5)]
         for st in settings:
             mf = {p: m.with_settings(st) for p, m in base.items()}.__getitem__
             s_real = ev.summary(measured(mf, half="calibration")).set_index("level").loc["all"]
             s_syn = ev.summary(ev.outcomes(mf, syn[syn["half"] == "calibration"])).set_index("level").loc["all"]
+            alone = mf("kabkota").match_many(cal_legacy["name"].tolist(), [lv if lv in ITEM_LEVELS else None for lv in
+                                                                          cal_legacy["level"]], groups=list(range(len(cal_legacy))))
             name = st.scorer.__name__ + ("" if st.margin == MatchSettings().margin else f", margin {st.margin:g}")
             comp.append({"scorer": name, "threshold": st.threshold, "right": s_real["right"], "wrong": s_real["wrong"],
-                         "legacy_matched": s_real["legacy_matched"], "synthetic_right": s_syn["right"],
+                         "legacy_matched": s_real["legacy_matched"],
+                         "legacy_alone": sum(m.match_status == "matched" for m in alone) / max(1, len(cal_legacy)),
+                         "synthetic_right": s_syn["right"],
                          "synthetic_wrong": s_syn["wrong"]})
         comp = pd.DataFrame(comp)
         print(fmt(comp))
