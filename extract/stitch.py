@@ -454,11 +454,12 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
 
 
 def _wrapped_off(cell: Cell, prev: GridRow, col: int) -> bool:
-    """A word or two alone in the name column is the last line of the name above when that name wrapped
+    """A few words alone in the name column are the last line of the name above when that name wrapped
     (two lines or more), its last line is the lowest line of its row (the page cut the row there), and
-    that line had no room for the word: a label row ('Kewilayahan') after a short last line is no split."""
+    that line had no room for the first of them ('Kelurahan (sub unit Tisnonegaran)' after 'Pembangunan
+    Sarana dan Prasarana'): a label row ('Kewilayahan') after a short last line is no split."""
     above = prev.cells[col]
-    if not cell.words or len(cell.words) > 3 or cell.text.isupper() or len(above.words) < 2:
+    if not cell.words or len(cell.words) > 8 or cell.text.isupper() or len(above.words) < 2:
         return False
     lines: dict[int, list[Word]] = {}
     for w in above.words:

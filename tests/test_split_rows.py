@@ -43,6 +43,14 @@ def test_a_word_that_had_no_room_on_the_last_line_is_the_rest_of_the_name():
     assert _is_fragment(_next("Nasional", "", ""), prev, WEIGHTS)
 
 
+def test_a_sub_unit_name_whose_first_word_had_no_room_is_the_rest_of_the_name():
+    # 'Peningkatan Efektifitas Pelaksanaan / Pelayanan kepada Masyarakat di' / next page: 'Kecamatan (sub unit
+    # Tisnongan)' (corpus 002-e Tabel 3.2 Realisasi Anggaran): four words, the first too wide for the line
+    prev = _row(_cell(["Peningkatan Efektifitas", "Pelayanan kepada Masyarakat"], 0), _cell(["Persentase"], 1),
+                _cell(["64"], 2))
+    assert _is_fragment(_next("Kecamatan (sub unit Tisnongan)", "", ""), prev, WEIGHTS)
+
+
 def test_a_label_after_a_short_last_line_starts_a_row_of_its_own():
     # the last line 'Lainnya' left room for 'Kewilayahan': Word would have put it there
     prev = _row(_cell(["Pemeliharaan Gedung Kantor", "Lainnya"], 0), _cell(["Jumlah gedung"], 1), _cell(["2"], 2))
