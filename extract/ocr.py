@@ -6,7 +6,9 @@ in that image, then erases them and enlarges the image Tesseract sees. Per page 
 OCR'd copy of the page (searchable, deskewed; the original file is never touched), Tesseract's words
 with their confidence (0-100) from its hOCR, and the rules. They are kept in the OCR cache, one entry
 per page, named by the file's sha256, the page and what the OCR depends on, so a re-run does not OCR
-again, and pages of one file can be OCR'd by different workers (`OcrSettings.defer`).
+again, and pages of one file can be OCR'd by different workers (`OcrSettings.defer`). `prune_cache` removes
+the entries of other OCR setups, leftovers of a killed OCR, and (on request) the least recently used
+entries beyond a size or age limit; never those of a setup a running process is using.
 
 The OCR runs in a child process (`python -m extract.ocr`), so the page images never inflate the
 extraction worker: it reads only the words and rules from the cache.
@@ -20,6 +22,7 @@ Without Tesseract (or its Indonesian data) nothing is OCR'd: `ocr_missing()` say
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -30,10 +33,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -227,16 +232,17 @@ def ocr_document(path: Path, pages: list[int], settings: OcrSettings) -> OcrResu
     if settings.cache_dir is None:
         raise ValueError("ocr_document needs a cache_dir (a temporary folder will do)")
     sha = _sha256(path)
-    found = {n: entry for n in pages if (entry := _cached_page(settings.cache_dir, sha, n)) is not None}
-    missing = [n for n in pages if n not in found]
-    if missing and settings.defer:
-        raise OcrDeferred(missing)
-    if missing:
-        _ocr_in_child(path, sha, missing, settings)
-        for n in missing:
-            entry = _cached_page(settings.cache_dir, sha, n)
-            if entry is not None:
-                found[n] = entry
+    with in_use(settings.cache_dir):  # no `prune_cache` removes this setup's entries meanwhile
+        found = {n: entry for n in pages if (entry := _cached_page(settings.cache_dir, sha, n)) is not None}
+        missing = [n for n in pages if n not in found]
+        if missing and settings.defer:
+            raise OcrDeferred(missing)
+        if missing:
+            _ocr_in_child(path, sha, missing, settings)
+            for n in missing:
+                entry = _cached_page(settings.cache_dir, sha, n)
+                if entry is not None:
+                    found[n] = entry
     return OcrResult(dict(sorted(found.items())), from_cache=not missing)
 
 
@@ -250,8 +256,8 @@ def _setup_key() -> str:
     return hashlib.sha256(f"{ocr_version()}\0pages".encode()).hexdigest()[:12]
 
 
-def _entry_paths(cache_dir: Path, sha: str, number: int) -> tuple[Path, Path]:
-    stem = Path(cache_dir) / sha[:2] / f"{sha}-{_setup_key()}-p{number:05d}"
+def _entry_paths(cache_dir: Path, sha: str, number: int, key: str | None = None) -> tuple[Path, Path]:
+    stem = Path(cache_dir) / sha[:2] / f"{sha}-{key or _setup_key()}-p{number:05d}"
     return stem.with_suffix(".pdf"), stem.with_suffix(".json")
 
 
@@ -261,6 +267,10 @@ def _cached_page(cache_dir: Path, sha: str, number: int) -> OcrPageText | None:
         return None
     try:
         page = _load_page(words)
+        with contextlib.suppress(OSError):  # its last use, for `prune_cache` (a read-only cache is read all the same)
+            os.utime(words)
+    except FileNotFoundError:
+        return None  # removed since (`prune_cache`): OCR'd again
     except (OSError, ValueError, KeyError, TypeError) as ex:
         log.warning("OCR cache entry %s is unreadable (%s); the page is OCR'd again", words, ex)
         return None
@@ -370,6 +380,167 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+# --- keeping the OCR cache small --------------------------------------------------------------------
+#
+# What may be removed, and when. An entry is written under a temporary name and renamed (`ocr_into_cache`),
+# so nobody reads half an entry; a process reading or writing a setup's entries (`ocr_document`) holds a
+# shared lock on `.locks/<setup key>` meanwhile, and `prune_cache` touches a setup only under the exclusive
+# lock, skipping a setup that is in use. An entry removed between two tasks of a run (the pool's page task
+# and the file's task) is OCR'd again by the file's task: time lost, never data.
+
+_ENTRY = re.compile(r"(?P<sha>[0-9a-f]{64})-(?P<key>[0-9a-f]{12})(?:-p(?P<page>\d{5}))?\.(?P<ext>pdf|json)")
+_LEFTOVER = re.compile(r"\.[0-9a-f]{16}\..+")  # `ocr_into_cache`'s temporary folder
+STALE_SECONDS = 24 * 3600  # a temporary folder, or a copy without its words, untouched this long is a leftover
+
+
+@contextlib.contextmanager
+def in_use(cache_dir: Path, key: str | None = None, exclusive: bool = False, wait: bool = True) -> Iterator[bool]:
+    """Hold the lock of OCR setup `key` (default: this one) in the cache: shared by the processes using its
+    entries, exclusive for `prune_cache`. Yields False when `wait` is off and the lock is held elsewhere.
+    Without file locks (not POSIX) or in a cache this process cannot write, yields True unlocked."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    lock = Path(cache_dir) / ".locks" / f"{key or _setup_key()}.lock"
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock, "a+b")  # lock files are never removed: one empty file per setup ever used
+    except OSError as ex:
+        log.debug("OCR cache %s: no lock (%s)", cache_dir, ex)
+        yield True
+        return
+    with fh:
+        flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@dataclass
+class PruneReport:
+    """What `prune_cache` did: entries (an OCR'd page: its copy and its words) removed and kept, with their
+    bytes; setups skipped because a running process uses them; temporary leftovers removed."""
+
+    removed: int = 0
+    removed_bytes: int = 0
+    kept: int = 0
+    kept_bytes: int = 0
+    in_use: list[str] = field(default_factory=list)
+    leftovers: int = 0
+
+    def text(self) -> str:
+        line = (f"OCR cache: {self.removed} entries removed ({self.removed_bytes / 1e6:.1f} MB), {self.kept} kept "
+                f"({self.kept_bytes / 1e6:.1f} MB)")
+        if self.leftovers:
+            line += f", {self.leftovers} leftovers of an interrupted OCR removed"
+        if self.in_use:
+            line += f"; setups in use by a running process, left alone: {', '.join(self.in_use)}"
+        return line
+
+
+def prune_cache(cache_dir: Path, *, shas: set[str] | None = None, max_bytes: int | None = None,
+                max_age: float | None = None, keep: str | None = None, now: float | None = None) -> PruneReport:
+    """Remove from the OCR cache `cache_dir`: the entries of every OCR setup but `keep` (default: this
+    machine's, `_setup_key`; the whole-document entries of older versions included), copies whose words
+    never came and temporary folders of an OCR that was killed (both untouched for `STALE_SECONDS`); then,
+    of the entries kept, those not used for `max_age` seconds and, least recently used first, those beyond
+    `max_bytes` in all. `shas`: only the entries of these files (a run prunes its own files; None: all).
+    Entries of a setup a running process uses are left alone. Without OCR on this machine, when `keep` is
+    not given, nothing of another setup is removed: which setup is current is not known."""
+    cache_dir, now = Path(cache_dir), time.time() if now is None else now
+    report = PruneReport()
+    if keep is None:
+        keep = None if ocr_missing() else _setup_key()
+    entries: dict[tuple[str, str, str | None], list[Path]] = {}
+    folders = ([cache_dir / s[:2] for s in sorted({s[:2] for s in shas})] if shas is not None
+               else sorted(d for d in cache_dir.glob("[0-9a-f][0-9a-f]") if d.is_dir()))
+    for folder in folders:
+        try:
+            names = list(folder.iterdir())
+        except OSError:
+            continue
+        for f in names:
+            m = _ENTRY.fullmatch(f.name)
+            if m and (shas is None or m["sha"] in shas):
+                entries.setdefault((m["sha"], m["key"], m["page"]), []).append(f)
+            elif _LEFTOVER.fullmatch(f.name) and f.is_dir() and (shas is None or f.name[1:17] in {s[:16] for s in shas}):
+                if now - _newest_mtime(f) > STALE_SECONDS:
+                    shutil.rmtree(f, ignore_errors=True)
+                    report.leftovers += 1
+    by_key: dict[str, list[list[Path]]] = {}
+    for ident, files in entries.items():
+        by_key.setdefault(ident[1], []).append(files)
+    for key, group in sorted(by_key.items()):
+        sizes = [sum(_size(f) for f in files) for files in group]
+        with contextlib.ExitStack() as stack:
+            if keep is None or not stack.enter_context(in_use(cache_dir, key, exclusive=True, wait=False)):
+                if keep is not None:
+                    report.in_use.append(key)
+                report.kept += len(group)
+                report.kept_bytes += sum(sizes)
+                continue
+            if key != keep:
+                for files, size in zip(group, sizes):
+                    _remove(files, report, size)
+                continue
+            kept = []  # (last use, bytes, files)
+            for files, size in zip(group, sizes):
+                words = [f for f in files if f.suffix == ".json"]
+                last_use = max(_mtime(f) for f in (words or files))
+                if (not words and now - last_use > STALE_SECONDS) or (max_age is not None and now - last_use > max_age):
+                    _remove(files, report, size)
+                else:
+                    kept.append((last_use, size, files))
+            total = sum(size for _, size, _ in kept)
+            kept.sort(key=lambda e: e[0])  # least recently used first
+            while max_bytes is not None and kept and total > max_bytes:
+                _, size, files = kept.pop(0)
+                _remove(files, report, size)
+                total -= size
+            report.kept += len(kept)
+            report.kept_bytes += total
+    return report
+
+
+def _remove(files: list[Path], report: PruneReport, size: int) -> None:
+    """An entry out: its words first, so that it stops counting before its copy goes."""
+    for f in sorted(files, key=lambda f: f.suffix != ".json"):
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    report.removed += 1
+    report.removed_bytes += size
+
+
+def _size(f: Path) -> int:
+    try:
+        return f.stat().st_size
+    except OSError:
+        return 0
+
+
+def _mtime(f: Path) -> float:
+    try:
+        return f.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _newest_mtime(folder: Path) -> float:
+    newest = _mtime(folder)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            newest = max(newest, _mtime(Path(root) / name))
+    return newest
 
 
 # --- hOCR ------------------------------------------------------------------------------------------

@@ -312,6 +312,13 @@ def _agreement(printed: str, official: str) -> float:
     return best
 
 
+def successors(table: pd.DataFrame) -> dict:
+    """Older code -> its one successor, from the `kabkota_2023_vs_2027.csv` comparison (codes only in 2023 with one candidate)."""
+    s = table[table["status"] == "only_2023"]
+    return {c: cands.split()[0] for c, cands in zip(s["code"], s["candidates_2027"])
+            if isinstance(cands, str) and len(cands.split()) == 1}
+
+
 def split(names: pd.Series) -> pd.Series:
     """'calibration' or 'held_out' for each name: by the parity of the sha1 of its comparable form."""
     return names.map(lambda n: "calibration" if int(hashlib.sha1(comparable(n).encode()).hexdigest(), 16) % 2 == 0
@@ -325,14 +332,17 @@ def _same(got, truth) -> bool:
 
 
 def outcomes(matcher_for: Callable[[str], Matcher], labelled: pd.DataFrame, level_from: str = "document",
-             with_code: bool = False) -> pd.DataFrame:
+             with_code: bool = False, years: dict | None = None, successor_of: dict | None = None) -> pd.DataFrame:
     """Match every row of `labelled` (names alone unless `with_code`), in document order, one
     `match_many` per document with the document's pemda and its tables as groups, as the run
     does; the `context` rows (unlabelled item rows of the same documents) are matched with them
     and get the outcome 'context'. `level_from`: 'document' (the level the extraction gave the row;
     none for unknown/label rows), 'none', or 'truth' (told the right level).
-    Adds got, status, score, method, outcome (right / wrong / not_matched; for legacy rows
-    matched / not_matched)."""
+    `years` (doc_id -> year): the matcher is a `VersionedMatcher`, asked `for_year` per document;
+    `successor_of` (older code -> its one successor, `successors`) then says which code of the
+    truth's version a code of an older version stands for.
+    Adds got, status, score, method, version, outcome (right / wrong / not_matched; for legacy
+    rows matched / not_matched)."""
     parts = []
     if "row_no" in labelled.columns:
         labelled = labelled.sort_values(["doc_id", "table_id", "row_no"], kind="stable")
@@ -344,12 +354,16 @@ def outcomes(matcher_for: Callable[[str], Matcher], labelled: pd.DataFrame, leve
                       for lv, l2 in zip(g["truth_level"], g["level"])]
         else:
             levels = None
-        ms = matcher_for(pemda).match_many(g["name"].tolist(), levels, g["printed_code"].tolist() if with_code else None,
-                                           groups=g["table_id"].tolist())
+        matcher = matcher_for(pemda)
+        if years is not None:
+            matcher = matcher.for_year(years.get(doc))
+        ms = matcher.match_many(g["name"].tolist(), levels, g["printed_code"].tolist() if with_code else None,
+                                groups=g["table_id"].tolist())
         parts.append(g.assign(got=[m.nomenclature_code for m in ms], status=[m.match_status for m in ms],
                               score=[m.match_score for m in ms], method=[m.match_method for m in ms],
-                              reason=[m.reason for m in ms]))
-    got = pd.concat(parts) if parts else labelled.assign(got=None, status=None, score=None, method=None, reason=None)
+                              reason=[m.reason for m in ms], version=[m.nomenclature_version for m in ms]))
+    got = (pd.concat(parts) if parts else
+           labelled.assign(got=None, status=None, score=None, method=None, reason=None, version=None))
     def outcome(r):
         matched = r.status == "matched"
         if r.label_status == "context":
@@ -358,7 +372,8 @@ def outcomes(matcher_for: Callable[[str], Matcher], labelled: pd.DataFrame, leve
             return "matched" if matched else "not_matched"
         if not matched:
             return "not_matched"
-        return "right" if _same(r.got, r.truth) else "wrong"
+        code = (successor_of or {}).get(r.got, r.got)
+        return "right" if _same(code, r.truth) else "wrong"
     return got.assign(outcome=[outcome(r) for r in got.itertuples(index=False)])
 
 

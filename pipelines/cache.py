@@ -238,7 +238,12 @@ class ResultCache:
                         pass  # `load` reads it again and says what is wrong
 
     def prune(self, shas: set[str], version: str) -> int:
-        """Remove the entries of these files made by other versions; returns how many."""
+        """Remove the entries of these files made by other versions, and their OCR'd pages of other OCR setups
+        (`extract.ocr.prune_cache`); returns how many result entries."""
+        if self.ocr_dir is not None and self.ocr_dir.is_dir():
+            from extract.ocr import prune_cache
+
+            prune_cache(self.ocr_dir, shas=shas)
         removed = 0
         for prefix in {s[:2] for s in shas}:
             folder = storage.join(self.root, "results", prefix)

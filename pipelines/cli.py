@@ -171,6 +171,60 @@ def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path 
                 click.echo(f"           {row['row_no']:3d} p.{row['page']} {row['level']:12s} {' | '.join(row['cells'])[:160]}")
 
 
+@main.group()
+def cache() -> None:
+    """The cache beside the outputs (results per file, OCR'd pages)."""
+
+
+@cache.command("prune")
+@click.option("--out", "out_dir", default="data/clean", show_default=True,
+              help="The output folder of `sakip extract`; its cache is beside it.")
+@click.option("--cache", "cache_dir", default=None, help="The cache folder, when not the default beside --out.")
+@click.option("--max-size", default=None, metavar="SIZE",
+              help="Keep the OCR'd pages within this size (500MB, 20GB), removing the least recently used first.")
+@click.option("--max-age", type=click.FloatRange(min=0), default=None, metavar="DAYS",
+              help="Remove OCR'd pages not used for this many days.")
+def cache_prune(out_dir: str, cache_dir: str | None, max_size: str | None, max_age: float | None) -> None:
+    """Remove what no run will read again from the OCR cache: pages OCR'd by another OCR setup (other
+    Tesseract, OCRmyPDF or image conditioning), leftovers of an OCR that was killed, and, when asked, the
+    least recently used pages beyond --max-size or older than --max-age. A setup a running `sakip
+    extract` is using is left alone. (Each run already removes the other setups' pages of its own files.)
+
+    \b
+    Examples:
+      sakip cache prune --out data/clean
+      sakip cache prune --cache /shared/.clean.cache --max-size 20GB --max-age 180
+    """
+    from extract.ocr import prune_cache
+
+    from . import storage
+    from .cache import default_cache_dir
+
+    root = storage.location(cache_dir) if cache_dir else default_cache_dir(out_dir)
+    if not isinstance(root, Path):
+        raise click.ClickException(f"{root}: pruning works on a cache on this machine's disk, not on object storage")
+    try:
+        limit = _size(max_size) if max_size else None
+    except ValueError:
+        raise click.BadParameter(f"{max_size!r} is not a size (500MB, 20GB, 1000000)", param_hint="'--max-size'") from None
+    ocr = root / "ocr"
+    if not ocr.is_dir():
+        click.echo(f"{ocr}: no OCR cache, nothing to prune")
+        return
+    report = prune_cache(ocr, max_bytes=limit, max_age=max_age * 86400 if max_age is not None else None)
+    click.echo(f"{ocr}: {report.text()}")
+
+
+def _size(text: str) -> int:
+    """'500MB' → 500_000_000 (KB, MB, GB, TB: powers of 1000; a bare number: bytes)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", text.upper())
+    if not m:
+        raise ValueError(text)
+    return int(float(m.group(1)) * 1000 ** " KMGT".index(m.group(2) or " "))
+
+
 @main.command()
 def schema() -> None:
     """Print the data dictionary of the Parquet outputs (Markdown).

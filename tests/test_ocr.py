@@ -15,8 +15,10 @@ Every test that OCRs skips, saying why, on a machine without Tesseract and its I
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -292,3 +294,129 @@ def test_a_landscape_table_scanned_sideways_is_turned_and_read():
     assert targets["Persentase bangunan gedung pemerintah ber IMB"] == ["71,00", "75,00", "79,00", "83,00", "85,00"]
     assert targets["Nilai IKM OPD"][0] == "B(76,70)"
     assert sum(1 for r in rows if re.fullmatch(r"\d\d,\d\d", r[3] if len(r) > 3 else "")) == 6
+
+
+# --- the OCR cache is pruned ----------------------------------------------------------------------
+
+DAY = 86400.0
+
+
+def _cache_entry(cache: Path, sha: str, key: str, page: int | None, now: float, age: float, words: bool = True) -> list[Path]:
+    """An OCR cache entry as `ocr_into_cache` writes it (a one-page PDF and its words; `page` None: the
+    whole-document entry of the versions before one entry per page), last used `age` seconds before `now`."""
+    
+    from extract.ocr import OcrPageText, _write_page
+
+    folder = cache / sha[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / (f"{sha}-{key}" + (f"-p{page:05d}" if page else ""))
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(595, 842).close()
+    doc.save(str(stem.with_suffix(".pdf")))
+    doc.close()
+    made = [stem.with_suffix(".pdf")]
+    if words:
+        _write_page(stem.with_suffix(".json"), OcrPageText(page or 1, 1240, 1754, [("0", 10.0, 20.0, 30.0, 40.0, 90.0)],
+                                                           [], 595.0, 842.0))
+        made.append(stem.with_suffix(".json"))
+    for f in made:
+        os.utime(f, (now - age, now - age))
+    return made
+
+
+def _size_of(files: list[Path]) -> int:
+    return sum(f.stat().st_size for f in files)
+
+
+def test_pruning_removes_other_ocr_setups_and_leftovers_and_keeps_this_setup(tmp_path):
+    from extract.ocr import _setup_key, prune_cache
+
+    cache, now, this = tmp_path / "ocr", time.time(), _setup_key()
+    a, b = "a1" + "0" * 62, "b2" + "0" * 62
+    kept = _cache_entry(cache, a, this, 1, now, 3 * DAY) + _cache_entry(cache, a, this, 2, now, 60)
+    writing = _cache_entry(cache, b, this, 1, now, 60, words=False)  # its words are being written
+    other = _cache_entry(cache, a, "0123456789ab", 1, now, 60) + _cache_entry(cache, b, "0123456789ab", 3, now, 60)
+    whole = _cache_entry(cache, a, "cdef01234567", None, now, 30 * DAY)  # the old whole-document entry
+    orphan = _cache_entry(cache, b, this, 2, now, 2 * DAY, words=False)  # its OCR was killed
+    stale, fresh = cache / a[:2] / f".{a[:16]}.k1ll3d", cache / b[:2] / f".{b[:16]}.runn1n"
+    for folder, age in ((stale, 2 * DAY), (fresh, 60)):
+        (folder / "work").mkdir(parents=True)
+        (folder / "work" / "000001_ocr.png").write_bytes(b"png")
+        for f in (folder / "work" / "000001_ocr.png", folder / "work", folder):
+            os.utime(f, (now - age, now - age))
+    note = cache / a[:2] / "README.txt"
+    note.write_text("not ours")
+
+    gone, staying = _size_of(other + whole + orphan), _size_of(kept + writing)
+    report = prune_cache(cache, keep=this, now=now)
+    assert (report.removed, report.kept, report.leftovers, report.in_use) == (4, 3, 1, [])
+    assert (report.removed_bytes, report.kept_bytes) == (gone, staying)
+    assert all(f.exists() for f in kept + writing) and not any(f.exists() for f in other + whole + orphan)
+    assert not stale.exists() and fresh.is_dir() and note.exists()
+    # a second pass finds nothing more
+    assert prune_cache(cache, keep=this, now=now).removed == 0
+
+
+def test_pruning_leaves_alone_a_setup_a_running_process_uses(tmp_path):
+    from extract.ocr import in_use, prune_cache
+
+    cache, now = tmp_path / "ocr", time.time()
+    sha, running, this = "c3" + "0" * 62, "0123456789ab", "ba9876543210"
+    entry = _cache_entry(cache, sha, running, 1, now, 60)
+    with in_use(cache, running):  # e.g. a worker of an older checkout reading its pages (shared lock)
+        report = prune_cache(cache, keep=this, now=now)
+    assert (report.removed, report.kept, report.in_use) == (0, 1, [running]) and all(f.exists() for f in entry)
+    report = prune_cache(cache, keep=this, now=now)
+    assert (report.removed, report.in_use) == (1, []) and not any(f.exists() for f in entry)
+
+
+def test_pruning_to_a_size_and_an_age_drops_the_least_recently_used_pages(tmp_path):
+    from extract.ocr import _cached_page, _setup_key, prune_cache
+
+    cache, now, this = tmp_path / "ocr", time.time(), _setup_key()
+    sha = "d4" + "0" * 62
+    old, older, recent = (_cache_entry(cache, sha, this, n, now, age) for n, age in ((1, 5 * DAY), (2, 10 * DAY), (3, DAY)))
+    # reading a page counts as using it: page 1, made 5 days ago, is now the most recently used
+    assert _cached_page(cache, sha, 1).words == [("0", 10.0, 20.0, 30.0, 40.0, 90.0)]
+    gone = _size_of(older) + _size_of(recent)
+    report = prune_cache(cache, keep=this, max_age=7 * DAY, max_bytes=_size_of(old) + 1, now=time.time())
+    assert report.removed == 2 and report.removed_bytes == gone
+    assert all(f.exists() for f in old) and not any(f.exists() for f in older + recent)
+    assert (report.kept, report.kept_bytes) == (1, _size_of(old))
+
+
+def test_without_ocr_here_no_setup_is_taken_for_another(tmp_path, monkeypatch):
+    from extract.ocr import prune_cache
+
+    cache, now = tmp_path / "ocr", time.time()
+    entry = _cache_entry(cache, "e5" + "0" * 62, "0123456789ab", 1, now, 60)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    ocr_missing.cache_clear()
+    ocr_version.cache_clear()
+    try:
+        report = prune_cache(cache, now=now)
+    finally:
+        ocr_missing.cache_clear()
+        ocr_version.cache_clear()
+    assert (report.removed, report.kept) == (0, 1) and all(f.exists() for f in entry)
+
+
+@needs_tesseract
+def test_a_run_prunes_the_other_setups_pages_of_its_files_and_the_command_prunes_all(tmp_path):
+    from extract.ocr import _setup_key
+    from pipelines.cache import ResultCache
+
+    root, now, this = tmp_path / ".clean.cache", time.time(), _setup_key()
+    ours, theirs = "f6" + "0" * 62, "07" + "0" * 62
+    mine = _cache_entry(root / "ocr", ours, this, 1, now, 60)
+    stale_ours = _cache_entry(root / "ocr", ours, "0123456789ab", 1, now, 60)
+    stale_theirs = _cache_entry(root / "ocr", theirs, "0123456789ab", 1, now, 60)
+    ResultCache(root).prune({ours}, "some-version")  # what run_extract does at the end of a run
+    assert all(f.exists() for f in mine + stale_theirs) and not any(f.exists() for f in stale_ours)
+    size = _size_of(mine) + _size_of(stale_theirs)
+    res = CliRunner().invoke(main, ["cache", "prune", "--cache", str(root), "--max-size", "0.1KB"])
+    assert res.exit_code == 0, res.output
+    assert res.output == f"{root / 'ocr'}: OCR cache: 2 entries removed ({size / 1e6:.1f} MB), 0 kept (0.0 MB)\n"
+    res = CliRunner().invoke(main, ["cache", "prune", "--cache", str(root), "--max-size", "lots"])
+    assert res.exit_code == 2 and "'lots' is not a size" in res.output and "Traceback" not in res.output
+

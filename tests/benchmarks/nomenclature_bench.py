@@ -58,6 +58,7 @@ from nomenclature import evaluation as ev  # noqa: E402
 from nomenclature.matcher import Matcher, MatchSettings  # noqa: E402
 from nomenclature.names import comparable  # noqa: E402
 from nomenclature.reference import ITEM_LEVELS, Reference, import_reference, load_reference  # noqa: E402
+from nomenclature.versions import VersionedMatcher  # noqa: E402
 
 SCORERS = (fuzz.ratio, fuzz.QRatio, fuzz.token_sort_ratio, fuzz.token_set_ratio, fuzz.WRatio, fuzz.partial_token_sort_ratio)
 THRESHOLDS = (80, 85, 88, 90, 92)
@@ -276,6 +277,13 @@ def main(argv=None) -> dict:
         "as in the run (printed code + name)": measured(mf, "document", with_code=True),
         "baseline WRatio@90, told the true level": ev.baseline(ref, held),
     }
+    # As in the run with both versions installed: each document's year picks its version (versions.py).
+    versioned = VersionedMatcher({r.version: Matcher(r) for r in (ref, old)})
+    years = {d: (int(y) if pd.notna(y) else None) for d, y in zip(docs["doc_id"], docs["tahun"])}
+    got = ev.outcomes(lambda p: versioned, lab, "document", with_code=True, years=years,
+                      successor_of=ev.successors(successors))
+    runs["as in the run, both versions installed (the year picks)"] = got[got["half"] == "held_out"]
+    results["versions_used"] = {k: int(v) for k, v in got.loc[got["truth"].notna(), "version"].value_counts().items()}
     results["held_out"] = {}
     for title, got in runs.items():
         s = ev.summary(got)
@@ -286,6 +294,9 @@ def main(argv=None) -> dict:
             if len(bad):
                 print(bad[["file", "where", "level", "printed_code", "truth", "got", "status", "score", "name", "reason"]]
                       .to_string(max_colwidth=80))
+
+    print("versions the positives were matched against, both installed: " + ", ".join(
+        f"{k} {v}" for k, v in results["versions_used"].items()))
 
     # Legacy rows one by one (no table around them to say they are 13/2006): names alone.
     leg = lab[lab["label_status"] == "legacy"]
