@@ -115,3 +115,17 @@ def test_the_labelled_csv_is_what_the_code_derives_from_the_documents(doc, label
     assert len(stored) >= 21
     # Extraction may improve under it (a row more, a name mended); what the CSV says stays derivable.
     assert len(key(stored) & key(derived)) >= 0.95 * len(key(stored))
+
+
+def test_with_both_lists_installed_a_2023_document_is_matched_against_the_2023_list(labelled, reference):
+    from nomenclature.versions import VersionedMatcher
+
+    versioned = VersionedMatcher({r.version: Matcher(r) for r in reference})
+    tangsel = labelled[labelled["file"].str.startswith("wishaputra")]  # evaluasi Renja 2023
+    successors = ev.successors(pd.read_csv(NOMENCLATURE / "kabkota_2023_vs_2027.csv", dtype=str, keep_default_na=False))
+    got = ev.outcomes(lambda pemda: versioned, tangsel, level_from="document",
+                      years=dict.fromkeys(tangsel["doc_id"], 2023), successor_of=successors)
+    assert set(got.loc[got["status"] == "matched", "version"]) == {"kabkota-2023"}
+    s = _held_out(got)
+    assert s["all"]["positives"] == 728
+    assert s["all"]["right"] == 1.0 and s["all"]["wrong"] == 0.0  # measured: every row right
