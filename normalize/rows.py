@@ -149,16 +149,46 @@ def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
     one that names most of them ('Tujuan | Sasaran | Strategi | Kebijakan' under the spanning Visi and
     Misi rows of a T-C.26, or a header row the extractor took for data): that row is the header. The
     rows above it stay rows; the table is returned with its header and rows so rearranged."""
-    if profile is None or any(_names_column(t.header_path(i), profile) for i in range(t.n_cols)):
+    if profile is None:
         return t
-    for k, grow in enumerate(t.rows[:4]):
-        texts = [c.strip() for c in grow.texts]
-        filled = [c for c in texts if c]
-        named = [c for c in filled if _names_column(c, profile) and not looks_numeric(c)]
-        if len(filled) >= 3 and len(named) >= max(3, 0.6 * len(filled)) and not any(looks_numeric(c) for c in filled):
-            header = [HeaderCell(text, 0, i, i) for i, text in enumerate(texts) if text]
-            return replace(t, header=header, rows=t.rows[:k] + t.rows[k + 1:])
+    paths = [t.header_path(i) for i in range(t.n_cols)]
+    # one text over every column is a title the extractor took for the header, not a header
+    if len({p for p in paths if p}) > 1 and any(_names_column(p, profile) for p in paths):
+        return t
+    for k in range(min(4, len(t.rows))):
+        # the header may take two printed rows ('SASARAN MISI' over 'DAERAH')
+        for n in (1, 2):
+            rows = t.rows[k:k + n]
+            if len(rows) < n or any(sum(1 for c in r.texts if c.strip()) < 2 for r in rows):
+                continue  # a row across the table ('TUJUAN MISI 1 : ...') is no header row
+            texts = [" ".join(r.texts[i].strip() for r in rows if r.texts[i].strip()) for i in range(t.n_cols)]
+            # years under 'Target pada tahun ke-' name no column of their own, and are no figures
+            filled = [c for c in texts if c and not re.fullmatch(r"\(?(19|20)\d\d\)?", c)]
+            named = [c for c in filled if _names_column(c, profile)]
+            figures = [c for c in filled if looks_numeric(c)]
+            if len(filled) >= 3 and len(named) >= max(3, 0.5 * len(filled)) and not figures:
+                return replace(t, header=_header_of(rows, t.n_cols), rows=t.rows[:k] + t.rows[k + n:])
     return t
+
+
+def _header_of(rows, n_cols: int) -> list[HeaderCell]:
+    """Header cells from one or two printed rows. Over two, a text of the first row spans the columns to
+    its right that the second row gives only a year or a short name ('TARGET ... PADA TAHUN KE-' over
+    2014 ... 2018, 'Target' | 'Rp'); a longer name there is a header of its own, centred lower."""
+    top = [c.strip() for c in rows[0].texts]
+    if len(rows) == 1:
+        return [HeaderCell(text, 0, i, i) for i, text in enumerate(top) if text]
+    low = [c.strip() for c in rows[1].texts]
+    cells = []
+    for i, text in enumerate(top):
+        if not text:
+            continue
+        last = i
+        while last + 1 < n_cols and not top[last + 1] and low[last + 1] and len(low[last + 1]) <= 6:
+            last += 1
+        cells.append(HeaderCell(text, 0, i, last))
+    cells += [HeaderCell(text, 1, i, i) for i, text in enumerate(low) if text]
+    return cells
 
 
 def _carry_context(rows: list[Row], cols: list[Column], profile: Profile) -> None:
@@ -275,11 +305,20 @@ def _numeric_share(cells: list[str], read=parse_number) -> float | None:
     return sum(1 for c in filled if read(c).status not in ("text", "empty")) / len(filled)
 
 
+BULLET = re.compile(r"[-–•*·]|\(?[a-z0-9]{1,2}[.)]")
+
+
 def _first(cells: list[str], by_name: dict[str, Column], names: tuple[str, ...]) -> str:
+    """The first of the named columns with text. A name printed over two columns under one header (a
+    bullet or number, then the name: '- | Gaji dan Tunjangan') is the text of the second part."""
     for name in names:
         c = by_name.get(name)
         if c is not None and cells[c.index].strip():
-            return cells[c.index].strip()
+            text = cells[c.index].strip()
+            part = by_name.get(f"{name}_2")
+            if BULLET.fullmatch(text) and part is not None and cells[part.index].strip():
+                return cells[part.index].strip()
+            return text
     return ""
 
 

@@ -743,3 +743,45 @@ def test_real_renstra_indikator_kinerja_utama_is_t_c_28():
     assert values[(first, "kondisi_akhir")]["value"] == D(100)
     p45, _, _ = _real_table(KOMINFO_RENSTRA, "T-C.28", 45)
     assert p45["identified_by"] == "title" and p45["columns"][:3] == ["no", "tujuan", "indikator"]
+
+
+BP3AKB_RENSTRA = "andri000me__aplikasi_esakip__datarenstra--1505256758_renstra_bp3akb_2013-2018.pdf"  # 54/2010 era
+CAPIL_RENSTRA = "frisdiandi__portalpp__5f34f08db7d4e_renstra_capil-2018.pdf"
+BKPSDM_LKJIP = "frisdiandi__portalpp__5f339b9ca69b5_lkjip_bkpsdm.pdf"
+
+
+@realdocs
+def test_real_54_2010_rencana_program_header_printed_in_two_rows_under_a_title_row():
+    """bp3akb Renstra 2013-2018 p.57 (read off the page): the table's title is printed in its first row, a
+    TUJUAN MISI row across it, then a header in two rows (SASARAN MISI / DAERAH ...; Kondisi Kinerja Awal RPJMD
+    (Tahun 2013), TARGET KINERJA SASARAN PADA TAHUN KE- over 2014 ... 2018). 'Gerakan Pengarusutamaan
+    Keluarga': 64.25 in 2013, then 65.25, 66.07, 67, 67.5, 68."""
+    table, rows, values = _real_table(BP3AKB_RENSTRA, "T-C.27", 57)
+    assert table["columns"][:4] == ["no", "sasaran", "strategi_rpjmd", "tujuan"]
+    assert table["columns"][9:15] == ["capaian_awal"] + [f"target_{n}" for n in range(1, 6)]
+    (row,) = [r for r in rows if "Gerakan Pengarusutamaan Keluarga" in (r["uraian"] or "")]
+    got = [(values[(row["row_no"], c)]["tahun"], values[(row["row_no"], c)]["value"]) for c in table["columns"][9:15]]
+    assert got == [(2013, D("64.25")), (2014, D("65.25")), (2015, D("66.07")), (2016, D(67)), (2017, D("67.5")),
+                   (2018, D(68))]
+
+
+@realdocs
+def test_real_renstra_t_c_24_name_after_a_bullet_column():
+    """capil Renstra p.50: URAIAN spans a bullet column and a name column ('- | Gaji dan Tunjangan')."""
+    _, rows, _ = _real_table(CAPIL_RENSTRA, "T-C.24", 50)
+    assert [r["uraian"] for r in rows[1:4]] == ["Belanja tidak langsung", "Belanja Pegawai", "Gaji dan Tunjangan"]
+
+
+@realdocs
+def test_real_lkjip_capaian_per_kegiatan_with_a_percent_column():
+    """bkpsdm LKjIP p.26 Tabel 3.9 (read off the page): No | Kegiatan | Tahun 2018: Target, Realisasi, %;
+    'Penyusunan Rencana Pembinaan Karir' 110 orang, 113 orang, 102,7."""
+    result = _real(BKPSDM_LKJIP)
+    (table,) = [t for t in result.tables if t["page_start"] == 26 and (t["title"] or "").startswith("Tabel 3.9")]
+    rows = [r for r in result.rows if r["table_id"] == table["table_id"]]
+    values = {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+    assert (table["table_code"], table["columns"]) == ("LKJIP-CAPAIAN", ["no", "kegiatan", "target", "realisasi", "capaian"])
+    first = rows[0]["row_no"]
+    assert rows[0]["uraian"] == "Penyusunan Rencana Pembinaan Karir"
+    assert [(values[(first, c)]["value"], values[(first, c)]["unit"]) for c in ("target", "realisasi", "capaian")] == [
+        (D(110), "orang"), (D(113), "orang"), (D("102.7"), "%")]
