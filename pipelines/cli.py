@@ -105,18 +105,26 @@ def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: 
 @click.option("--rows", "show_rows", default=0, show_default=True, help="Also print the first N rows of each table.")
 @click.option("--page", "page", type=int, default=None, help="With --png: the page (1-based) to draw.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Draw what the extractor saw on --page: blocks, columns, rows, header rows, caption.")
-def inspect(pdf: str, show_rows: int, page: int | None, png: Path | None) -> None:
+              help="Draw what the extractor saw on --page: blocks, columns, rows, header rows, caption; on a "
+                   "scanned page also the OCR words and the rules found in the image.")
+@click.option("--cache", "cache_dir", default=None,
+              help="The cache of `sakip extract`, whose OCR'd pages are used (and where pages OCR'd now are kept) "
+                   "[default: data/.clean.cache, beside its default --out].")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Which pages are read by OCR, as for `sakip extract`.")
+def inspect(pdf: str, show_rows: int, page: int | None, png: Path | None, cache_dir: str | None, ocr: str) -> None:
     """Print which tables were found in PDF, on which pages, with row counts and columns.
 
     PDF is a path or a URL, read like the inputs of `sakip extract` (s3://bucket/raw/renja.pdf needs
-    the `s3` extra); --png is written on this machine.
+    the `s3` extra); --png is written on this machine. Scanned pages are read by OCR through the OCR
+    cache of `sakip extract` (--cache), so a page it OCR'd is not OCR'd again.
 
     \b
     Examples:
       sakip inspect data/raw/renja-2022-kanigaran-ruled.pdf --rows 3
       sakip inspect data/raw/renja-2022-kanigaran-unruled.pdf --page 3 --png page3.png
       sakip inspect s3://bucket/raw/renja-2022.pdf --rows 3
+      sakip inspect scans/pk-2022.pdf --page 2 --png page2.png --cache data/.clean.cache
     """
     import tempfile
 
@@ -135,12 +143,24 @@ def inspect(pdf: str, show_rows: int, page: int | None, png: Path | None) -> Non
                 local = storage.fetch(where, Path(tmp))  # a URL's file is copied here; a local file is read in place
             except OSError as ex:
                 raise click.ClickException(f"{pdf}: cannot be read ({ex})") from ex
-            _inspect(pdf, local, show_rows, page, png)
+            _inspect(pdf, local, show_rows, page, png, _ocr_settings(ocr, cache_dir, Path(tmp)))
     except storage.StorageUnavailable as ex:
         raise click.ClickException(str(ex)) from ex
 
 
-def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path | None) -> None:
+def _ocr_settings(mode: str, cache_dir: str | None, tmp: Path):
+    """How `inspect` OCRs: into the OCR cache of `sakip extract` when it is on this machine's disk, else
+    into the temporary folder `tmp`."""
+    from extract import OcrSettings
+
+    from . import storage
+    from .cache import ResultCache, default_cache_dir
+
+    root = storage.location(cache_dir) if cache_dir else default_cache_dir("data/clean")
+    return OcrSettings(mode, ResultCache(root).ocr_dir or tmp / "ocr")
+
+
+def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path | None, ocr) -> None:
     """`inspect` on the file's copy on this machine, `local`; `pdf` is what the user named it."""
     from .run import process_file
 
@@ -148,7 +168,7 @@ def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path 
         from extract.debug import draw_page
 
         try:
-            notes = draw_page(local, page, png)
+            notes = draw_page(local, page, png, ocr)
         except IndexError:
             raise click.UsageError(f"{pdf} has no page {page}") from None
         for note in notes:
@@ -156,7 +176,7 @@ def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path 
         click.echo(f"  drawn: {png} (blue/orange: table blocks, green: columns, red: rows, yellow: header, purple: caption)")
         return
 
-    r = process_file(local)
+    r = process_file(local, ocr=ocr)
     d = r.document
     click.echo(f"{pdf}: {d['status']}" + (f" ({d['message']})" if d["message"] else ""))
     click.echo(f"  {d['n_pages']} pages, type {d['doc_type']}, perangkat daerah {d['perangkat_daerah']}, "

@@ -24,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from extract import OcrSettings, extract_document
 from extract.model import Ruling
@@ -304,7 +306,8 @@ DAY = 86400.0
 def _cache_entry(cache: Path, sha: str, key: str, page: int | None, now: float, age: float, words: bool = True) -> list[Path]:
     """An OCR cache entry as `ocr_into_cache` writes it (a one-page PDF and its words; `page` None: the
     whole-document entry of the versions before one entry per page), last used `age` seconds before `now`."""
-    
+    import pypdfium2 as pdfium
+
     from extract.ocr import OcrPageText, _write_page
 
     folder = cache / sha[:2]
@@ -419,4 +422,56 @@ def test_a_run_prunes_the_other_setups_pages_of_its_files_and_the_command_prunes
     assert res.output == f"{root / 'ocr'}: OCR cache: 2 entries removed ({size / 1e6:.1f} MB), 0 kept (0.0 MB)\n"
     res = CliRunner().invoke(main, ["cache", "prune", "--cache", str(root), "--max-size", "lots"])
     assert res.exit_code == 2 and "'lots' is not a size" in res.output and "Traceback" not in res.output
+
+
+# --- sakip inspect --png on a scanned page ----------------------------------------------------------
+
+@needs_tesseract
+def test_inspect_draws_the_ocr_words_and_rules_of_a_scanned_page(scanned, tmp_path, monkeypatch):
+    doc, scan, _ = scanned["ruled"]
+    t29 = next(t for t in doc.tables if t.table_code == "T-C.29")
+    cache = tmp_path / "cache"
+    shutil.copytree(scanned["settings"].cache_dir, cache / "ocr")  # the pages `sakip extract` OCR'd
+
+    def no_second_ocr(*args, **kwargs):
+        raise AssertionError("inspect OCR'd a page the cache holds")
+
+    monkeypatch.setattr("extract.ocr._ocr_in_child", no_second_ocr)
+    png = tmp_path / "page.png"
+    res = CliRunner().invoke(main, ["inspect", str(scan), "--page", str(t29.page_start), "--png", str(png),
+                                    "--cache", str(cache)])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert re.fullmatch(rf"  p\.{t29.page_start} read by OCR: \d+ words \(\d+ below confidence 85, red\), "
+                        r"\d+ rules found in the image \(magenta\)", lines[0]), lines[0]
+    words, rules = map(int, re.search(r"(\d+) words.*?(\d+) rules", lines[0]).groups())
+    assert words > 100 and rules >= 10
+    # the table found on the OCR'd page: a ruled block of T-C.29's 16 columns (11 numbered in its caption row)
+    assert any(re.match(rf"  p\.{t29.page_start} block \d: ruled, 16 columns, \d+ rows .*caption: Tabel T-C\.29", line)
+               for line in lines), lines
+    with Image.open(png) as image:  # drawn on the page, at the debugger's scale
+        width, height = pdfium.PdfDocument(str(scan))[t29.page_start - 1].get_size()
+        assert image.size == (round(width * 2), round(height * 2))
+        # the OCR word boxes and the rules are drawn: grey, red and magenta pixels the scan itself has not
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+        assert ((pixels[:, 0] > 200) & (pixels[:, 1] < 80) & (pixels[:, 2] > 150)).sum() > 1000  # magenta rules
+
+
+def test_inspect_without_tesseract_says_so_in_one_line(tmp_path, monkeypatch):
+    doc = build_document(load_spec(), LAYOUTS["ruled"], tmp_path / "renja.pdf", tables=["T-C.33"], max_rows=4)
+    scan = scan_pdf(doc.path, tmp_path / "scan.pdf", dpi=100)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    ocr_missing.cache_clear()
+    ocr_version.cache_clear()
+    try:
+        res = CliRunner().invoke(main, ["inspect", str(scan), "--page", "1", "--png", str(tmp_path / "p1.png"),
+                                        "--cache", str(tmp_path / "cache")])
+    finally:
+        ocr_missing.cache_clear()
+        ocr_version.cache_clear()
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == (
+        "  p.1 page 1 is a scan, drawn without its OCR: OCR needs Tesseract, which this machine lacks: "
+        "apt-get install tesseract-ocr tesseract-ocr-ind (and pip install ocrmypdf)")
+    assert "Traceback" not in res.output and (tmp_path / "p1.png").is_file()
 
