@@ -32,6 +32,7 @@ CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|kepada|terhadap|atau|sert
                            r"antar|melalui|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
 # '(sub unit Kebonsari Wetan)', '(Bimtek, ...)': a parenthesis never begins a name, it finishes one
 OPENS_REMAINDER = re.compile(r"^\(\s*[A-Za-z]")
+_PLACE_SUFFIX = re.compile(r"\(\s*(sub\s*unit|kel(urahan|\.)|kecamatan|desa)\b[^)]*\)\s*$", re.I)
 
 
 def _norm(s: str) -> str:
@@ -459,6 +460,10 @@ def _wrapped_off(cell: Cell, prev: GridRow, col: int) -> bool:
     that line had no room for the first of them ('Kelurahan (sub unit Tisnonegaran)' after 'Pembangunan
     Sarana dan Prasarana'): a label row ('Kewilayahan') after a short last line is no split."""
     above = prev.cells[col]
+    # more than three words only when they end on a place ('... (sub unit Tisnongan)'): a new item at the
+    # top of a page ('Peningkatan kerjasama/hubungan ...') may begin with a word as wide as the room left
+    if len(cell.words) > 3 and not _PLACE_SUFFIX.search(cell.text):
+        return False
     if not cell.words or len(cell.words) > 8 or cell.text.isupper() or len(above.words) < 2:
         return False
     lines: dict[int, list[Word]] = {}

@@ -51,6 +51,12 @@ def test_a_sub_unit_name_whose_first_word_had_no_room_is_the_rest_of_the_name():
     assert _is_fragment(_next("Kecamatan (sub unit Tisnongan)", "", ""), prev, WEIGHTS)
 
 
+def test_a_new_item_at_the_top_of_a_page_is_no_rest_of_a_name_however_full_the_line_above():
+    # kominfo Renstra T-C.26 p.36: 'Peningkatan kerjasama/hubungan media' opens the page after a full last line
+    prev = _row(_cell(["Penyebarluasan informasi", "pembangunan daerah kepada"], 0), _cell([""], 1), _cell([""], 2))
+    assert not _is_fragment(_next("Peningkatan kerjasama/hubungan media massa", "", ""), prev, WEIGHTS)
+
+
 def test_a_label_after_a_short_last_line_starts_a_row_of_its_own():
     # the last line 'Lainnya' left room for 'Kewilayahan': Word would have put it there
     prev = _row(_cell(["Pemeliharaan Gedung Kantor", "Lainnya"], 0), _cell(["Jumlah gedung"], 1), _cell(["2"], 2))
