@@ -619,8 +619,8 @@ def identify(t: LogicalTable, doc_type: str | None = None) -> Identified:
         if not any(re.search(rx, cap) for rx in p.titles):
             continue
         fits = _header_fits(p, head)
-        if known and p.doc_type != known and head and (not fits or _by_header(head, t.n_cols, known)):
-            continue  # another kind's title: only when its header fits, and fits none of this kind's
+        if known and p.doc_type != known and head and not fits:
+            continue  # another kind's title only when its header fits (a LKjIP may reprint the Renstra's T-C.25)
         if not head or fits or not _by_header(head, t.n_cols) or (p.doc_type == known and _header_near(p, head)):
             return Identified(p.code, p, "title")
     p = _by_header(head, t.n_cols, known)
