@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from normalize.codes import PERMENDAGRI_13_2006, code_scheme
 from nomenclature._codes import generic_form, kegiatan_digit, level_of_shape, normalize_code, with_kegiatan_digit
 from nomenclature.matcher import Matcher
-from nomenclature.names import comparable, location_variants, split_code
+from nomenclature.names import code_in_cells, comparable, location_variants
 from nomenclature.reference import ITEM_LEVELS, Reference
 
 AGREEMENT = 80.0  # printed vs official name (token_sort_ratio, or one's words inside the other's) for a code to be truth
@@ -56,7 +56,7 @@ def printed_pairs(rows: pd.DataFrame) -> pd.DataFrame:
         raw = r.kode_raw if isinstance(r.kode_raw, str) else ""
         where = "kode"
         if not raw and name:
-            in_name, rest = split_code(name)
+            in_name, rest = code_in_cells(name, getattr(r, "cells", None))
             if in_name:
                 raw, name, where = in_name, rest, "name"
         code = normalize_code(raw) if raw else None

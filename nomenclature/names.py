@@ -6,7 +6,8 @@ punctuation, spacing, camelCase gluing (`danKomunikasi`), official spelling vari
 `SKPD`/`Perangkat Daerah`) and a leading `Program`/`Kegiatan`/`Sub Kegiatan` word do not count.
 `location_variants(name)` splits a location suffix (`(sub unit Kelurahan Curahgrinting)`,
 `Kelurahan Kebonsari Kulon`, `(KECAMATAN WONOASIH)`) into `lokasi_unit`.
-`split_code` takes a code printed at the start of a name cell (`Sub Kegiatan 1.03.02.2.01.65 ...`).
+`split_code` takes a code printed at the start of a name cell (`Sub Kegiatan 1.03.02.2.01.65 ...`),
+`code_in_cells` also from the next cell when the name cell holds only `Sub Kegiatan`.
 `Vocabulary.repair` rejoins words split by the PDF (`PENYELENGGARAA N`) and splits glued ones
 (`PerundangUndangan` after lower-casing) using the words of the reference list.
 
@@ -69,6 +70,24 @@ def split_code(text: str) -> tuple[str | None, str]:
     if not m:
         return None, text
     return m.group("code"), m.group("name").strip()
+
+
+_LEVEL_WORD_ONLY = re.compile(r"^\s*(?:sub\s*kegiatan|kegiatan|program)\s*:?\s*$", re.IGNORECASE)
+
+
+def code_in_cells(name: str, cells) -> tuple[str | None, str]:
+    """`split_code` of the name cell; when the name cell holds only a level word (`Sub Kegiatan`,
+    the code and name in the next cell: an unruled table read with one more column), of the
+    first other cell that starts with a code. (None, name) when none does."""
+    code, rest = split_code(name or "")
+    if code or not _LEVEL_WORD_ONLY.match(name or ""):
+        return code, rest
+    for cell in cells if cells is not None else ():
+        if isinstance(cell, str) and cell.strip() and not _LEVEL_WORD_ONLY.match(cell):
+            code, rest = split_code(cell)
+            if code:
+                return code, rest
+    return None, name
 
 
 def clean_text(name: str) -> str:

@@ -16,7 +16,7 @@ import functools
 
 from nomenclature._codes import code_level, normalize_code
 from nomenclature.matcher import Matcher
-from nomenclature.names import split_code
+from nomenclature.names import code_in_cells
 from nomenclature.reference import list_versions, load_reference
 from nomenclature.versions import VersionedMatcher, document_version
 
@@ -43,7 +43,7 @@ def _query(r: dict) -> tuple[str, str | None, str | None] | None:
     code = r["kode_raw"]
     level = r["level"]
     if not code and name:
-        in_name, rest = split_code(name)
+        in_name, rest = code_in_cells(name, r.get("cells"))
         if in_name and code_level(normalize_code(in_name)) in ITEM_LEVELS:
             code, name = in_name, rest
             if level != code_level(normalize_code(in_name)):

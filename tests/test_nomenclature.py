@@ -526,6 +526,18 @@ def test_the_run_uses_a_code_printed_in_the_name_cell():
     assert (other["match_status"], other["level"]) == (None, "label")
 
 
+def test_the_run_uses_a_code_printed_in_the_cell_after_a_bare_level_word():
+    # The same Grobogan pages read as an unruled table of one more column: `Sub Kegiatan` | `<code> <name>`.
+    row = {"table_id": "t1", "level": "label", "kode_raw": None, "flags": [], "uraian": "Sub Kegiatan",
+           "cells": ["Sub Kegiatan", "1.03.01.2.06.09 Penyelenggaraan Rapat Koordinasi dan Konsultasi SKPD", ""]}
+    match_rows([row], Matcher(load_builtin()))
+    assert (row["nomenclature_code"], row["match_method"], row["level"]) == ("X.XX.01.2.06.0009", "code", "sub_kegiatan")
+    bare = {"table_id": "t1", "level": "label", "kode_raw": None, "flags": [], "uraian": "Sub Kegiatan",
+            "cells": ["Sub Kegiatan", "Jumlah"]}
+    match_rows([bare], Matcher(load_builtin()))
+    assert bare["match_status"] is None
+
+
 SHARED_NAME = "Pembentukan dan Penumbuhan Karakter Keluarga Melalui Peningkatan Kesadaran Masyarakat"
 TWO_BIDANG = HEADER + (
     "kabkota,urusan,7,UNSUR KEWILAYAHAN,\n"
