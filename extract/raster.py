@@ -69,17 +69,18 @@ def rulings_from_image(gray: np.ndarray, dpi: float, points_per_pixel: float,
             for r in _framed([r for r, kind, _, _ in runs if kind == "rule"], settings.standalone * dpi, settings.meet * dpi)]
 
 
-def _runs(horizontal: np.ndarray, vertical: np.ndarray, dpi: float, settings: RuleSettings) -> tuple[list, list]:
+def _runs(horizontal: np.ndarray, vertical: np.ndarray, dpi: float, settings: RuleSettings) -> tuple[list, list[int]]:
     """Each straight run of ink of the two masks: (its `Ruling`, in pixels; 'rule', or 'thick' for a filled
     band or picture, or 'margin' for the dark edge of the scanned sheet; which mask, 0 or 1; its label in
-    that mask's `labels`), and the two label images."""
+    that mask's connected components), and how many components each mask has. The label images are not
+    kept: at 300 dpi each is 35 MB (`erase_rules` labels one mask at a time again)."""
     height, width = horizontal.shape
     thick = settings.max_thickness * dpi
     margin = settings.margin * dpi
-    out, label_images = [], []
+    out, counts = [], []
     for which, (mask, is_h) in enumerate(((horizontal, True), (vertical, False))):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        label_images.append(labels)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        counts.append(n)
         for label in range(1, n):
             x, y, w, h, area = stats[label]
             # thickness is ink per unit of length: a long rule still skewed a little has a taller box than that
@@ -92,7 +93,7 @@ def _runs(horizontal: np.ndarray, vertical: np.ndarray, dpi: float, settings: Ru
                 ruling, edge = Ruling(xc, float(y), xc, float(y + h)), xc < margin or xc > width - margin
             kind = "thick" if across > thick else "margin" if edge else "rule"
             out.append((ruling, kind, which, label))
-    return out, label_images
+    return out, counts
 
 
 def _framed(rulings: list[Ruling], standalone: float, meet: float) -> list[Ruling]:
@@ -119,12 +120,15 @@ def erase_rules(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) 
     it is the tops or feet of a line of digits or capitals run together at a coarse scan (the upper half of
     '9.396.542.012,00' was erased on the 150-dpi unruled fixture, and the amount read 'a 208 kan N12,00')."""
     horizontal, vertical = line_masks(gray, dpi, settings)
-    runs, labels = _runs(horizontal, vertical, dpi, settings)
+    runs, counts = _runs(horizontal, vertical, dpi, settings)
     kept = {id(r) for r in _framed([r for r, kind, _, _ in runs if kind == "rule"], settings.standalone * dpi,
                                    settings.meet * dpi)}
-    for ruling, kind, which, label in runs:
-        if kind == "rule" and id(ruling) not in kept:
-            (horizontal, vertical)[which][labels[which] == label] = 0
+    for which, mask in enumerate((horizontal, vertical)):
+        rejected = [label for ruling, kind, w, label in runs if w == which and kind == "rule" and id(ruling) not in kept]
+        if rejected:  # the same mask labels the same way; 16-bit labels when they fit (half the memory)
+            _, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_16U if counts[which] < 65536 else cv2.CV_32S)
+            mask[np.isin(labels, rejected)] = 0
+            del labels
     # widen the mask by about 1/100 inch each side: the soft grey edge of a scanned rule, left behind,
     # is read as a column of '1', '3' or ':'
     reach = 2 * max(1, round(dpi / 100)) + 1

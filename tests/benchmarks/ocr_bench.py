@@ -178,15 +178,20 @@ def bench_pool(work: Path) -> dict:
     out = {}
     for workers in (1, 2):
         clean, cache = work / f"pool-{workers}", work / f"pool-cache-{workers}"
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         res = sakip("extract", str(work / "scans"), "--out", str(clean), "--cache", str(cache), "--no-progress",
                     "--workers", str(workers))
         secs = time.perf_counter() - t0
+        # the machine's load average (1 min) before and after: pages/s say little without it on a shared machine
+        load = (load_before, os.getloadavg()[0])
         m = re.search(r"ocr: (\d+) scanned pages", res.stdout)
         pages = int(m.group(1)) if m else 0
-        out[str(workers)] = {"ocr_pages": pages, "seconds": secs, "ocr_pages_per_s": pages / secs if secs else None}
+        out[str(workers)] = {"ocr_pages": pages, "seconds": secs, "ocr_pages_per_s": pages / secs if secs else None,
+                             "load": load}
         print(f"pool, {workers} worker{'s' if workers > 1 else ''}: {pages} OCR pages in {secs:.1f} s, "
-              f"{pages / secs:.3f} OCR pages/s", flush=True)
+              f"{pages / secs:.3f} OCR pages/s (load average {load[0]:.1f} before, {load[1]:.1f} after, "
+              f"{os.cpu_count()} CPUs)", flush=True)
     return out
 
 
@@ -206,8 +211,8 @@ def summary_lines(results: dict) -> list[str]:
     pool = results.get("pool", {})
     if pool:
         lines.append("ocr pages/s through the worker pool (sakip extract, each page a task): " + ", ".join(
-            f"{w} worker{'s' if w != '1' else ''} {r['ocr_pages_per_s'] or 0:.3f} ({r['ocr_pages']} pages in {r['seconds']:.0f} s)"
-            for w, r in pool.items()))
+            f"{w} worker{'s' if w != '1' else ''} {r['ocr_pages_per_s'] or 0:.3f} ({r['ocr_pages']} pages in {r['seconds']:.0f} s, "
+            f"load {r['load'][0]:.1f}-{r['load'][1]:.1f})" for w, r in pool.items()))
     for mode, r in results.get("memory", {}).items():
         lines.append(f"ocr memory, heaviest real document (78 pages, 1 scanned) --ocr {mode}: {r['peak_rss_mb']:.0f} MB "
                      f"peak in the extracting process, {r['largest_child_rss_mb']:.0f} MB in the OCR process")
