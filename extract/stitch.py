@@ -357,11 +357,15 @@ def _header_remnant(b: Band, head_words: set[str]) -> bool:
     return len(words) >= 2 and all(w in head_words for w in words)
 
 
+# a cell that opens on a program / kegiatan code ('1.03.02 PROGRAM ...', '7.01.02.2.01'): a row of data
+_CODE_START = re.compile(r"^\s*'?[0-9X]{1,2}(\.[0-9X]{1,2}){2,}\b")
+
+
 def _looks_header(b: Band) -> bool:
     texts = [c.text for c in b.cells if c.text]
     if not texts:
         return False
-    if grid.data_like(" ".join(texts)):
+    if grid.data_like(" ".join(texts)) or any(_CODE_START.match(t) for t in texts):
         return False
     hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()))
     return hits * 2 >= len(texts) and hits >= 1

@@ -29,6 +29,7 @@ LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "ind
 TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|grand\s*total)\b", re.I)
 # In an indicator table "Jumlah PNS yang ..." is an indicator: only a bare "Jumlah" / "Total" row is a total.
 TOTAL_ONLY = re.compile(r"^\s*(sub\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|anggaran|belanja|akhir))?\s*:?\s*$", re.I)
+LEVEL_WORD = re.compile(r"(urusan|bidang(\s+urusan)?|program|(sub\s*)?kegiatan)\s*:?", re.I)
 SUB_UNIT = re.compile(r"\(\s*sub\s*unit\b|\(\s*kelurahan\b|\(\s*kecamatan\b", re.I)
 LEADING_CODE = re.compile(r"^\s*'?((?:[0-9X]{1,2}[ .]){2,}[0-9X]{1,4})\.?\s+(?=\D)")
 
@@ -342,6 +343,11 @@ def _generic_item(cells: list[str], kode_raw: str) -> tuple[str, str]:
     filled = [c.strip() for c in cells if c.strip()]
     if not kode_raw and len(filled) >= 2 and normalize_code(filled[0]) and not looks_numeric(filled[1]):
         return filled[0], filled[1]
+    # a level word, then the code and name: 'Sub Kegiatan' | '1.03.02.2.01.06 Pembangunan Embung' (pupr Renstra)
+    if not kode_raw and len(filled) >= 2 and LEVEL_WORD.fullmatch(filled[0]):
+        m = LEADING_CODE.match(filled[1])
+        if m and normalize_code(m.group(1)):
+            return m.group(1), filled[1][m.end():]
     return kode_raw, _first_text(cells)
 
 

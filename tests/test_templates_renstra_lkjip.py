@@ -785,3 +785,23 @@ def test_real_lkjip_capaian_per_kegiatan_with_a_percent_column():
     assert rows[0]["uraian"] == "Penyusunan Rencana Pembinaan Karir"
     assert [(values[(first, c)]["value"], values[(first, c)]["unit"]) for c in ("target", "realisasi", "capaian")] == [
         (D(110), "orang"), (D(113), "orang"), (D("102.7"), "%")]
+
+
+PUPR_RENSTRA = "shlmita__pupr__RencanaStrategis.pdf"  # Renstra 2021-2026 DPUPR Kab. Grobogan
+
+
+@realdocs
+def test_real_rencana_program_list_level_word_then_code_and_name():
+    """pupr Renstra p.61-64: a two-column list 'Program | 1.03.02 PROGRAM PENGELOLAAN SUMBER DAYA AIR (SDA)',
+    'Sub Kegiatan | 1.03.02.2.01.06 Pembangunan Embung ...': the first row, bold with a header word, is data
+    (it prints a code), and every row takes its code and name from the second cell."""
+    result = _real(PUPR_RENSTRA)
+    (table,) = [t for t in result.tables if t["page_start"] == 61]
+    rows = [r for r in result.rows if r["table_id"] == table["table_id"]]
+    assert (rows[0]["level"], rows[0]["kode"], rows[0]["uraian"]) == (
+        "program", "1.03.02", "PROGRAM PENGELOLAAN SUMBER DAYA AIR (SDA)")
+    assert (rows[2]["level"], rows[2]["kode"], rows[2]["uraian"]) == (
+        "sub_kegiatan", "1.03.02.2.01.0006", "Pembangunan Embung dan Penampung Air Lainnya")
+    # 104 rows; one program is printed without its code (p.62, read off the text layer)
+    assert len(rows) == 104
+    assert [r["uraian"] for r in rows if not r["kode"]] == ["PROGRAM PENGEMBANGAN SISTEM DAN PENGELOLAAN PERSAMPAHAN REGIONAL"]
