@@ -348,6 +348,7 @@ def _generic_item(cells: list[str], kode_raw: str) -> tuple[str, str]:
         m = LEADING_CODE.match(filled[1])
         if m and normalize_code(m.group(1)):
             return m.group(1), filled[1][m.end():]
+        return kode_raw, filled[1]  # the level word names no item
     return kode_raw, _first_text(cells)
 
 
