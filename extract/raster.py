@@ -66,13 +66,13 @@ def rulings_from_image(gray: np.ndarray, dpi: float, points_per_pixel: float,
     horizontal, vertical = line_masks(gray, dpi, settings)
     runs, _ = _runs(horizontal, vertical, dpi, settings)
     return [Ruling(r.x0 * points_per_pixel, r.top * points_per_pixel, r.x1 * points_per_pixel, r.bottom * points_per_pixel)
-            for r in _framed([r for r, kind, _, _ in runs if kind == "rule"], settings.standalone * dpi, settings.meet * dpi)]
+            for r in _framed([r[0] for r in runs if r[1] == "rule"], settings.standalone * dpi, settings.meet * dpi)]
 
 
 def _runs(horizontal: np.ndarray, vertical: np.ndarray, dpi: float, settings: RuleSettings) -> tuple[list, list[int]]:
     """Each straight run of ink of the two masks: (its `Ruling`, in pixels; 'rule', or 'thick' for a filled
     band or picture, or 'margin' for the dark edge of the scanned sheet; which mask, 0 or 1; its label in
-    that mask's connected components), and how many components each mask has. The label images are not
+    that mask's connected components; its box x, y, w, h), and how many components each mask has. The label images are not
     kept: at 300 dpi each is 35 MB (`erase_rules` labels one mask at a time again)."""
     height, width = horizontal.shape
     thick = settings.max_thickness * dpi
@@ -92,7 +92,7 @@ def _runs(horizontal: np.ndarray, vertical: np.ndarray, dpi: float, settings: Ru
                 xc = x + w / 2
                 ruling, edge = Ruling(xc, float(y), xc, float(y + h)), xc < margin or xc > width - margin
             kind = "thick" if across > thick else "margin" if edge else "rule"
-            out.append((ruling, kind, which, label))
+            out.append((ruling, kind, which, label, (int(x), int(y), int(w), int(h))))
     return out, counts
 
 
@@ -116,26 +116,42 @@ def _framed(rulings: list[Ruling], standalone: float, meet: float) -> list[Rulin
 
 def erase_rules(gray: np.ndarray, dpi: float, settings: RuleSettings = DEFAULT) -> np.ndarray:
     """A copy of the image with its rules painted white (for OCR only: never the page people see). A short
-    run of ink that rule finding does not take for a rule (`_framed`: it meets no rule at its ends) is left:
-    it is the tops or feet of a line of digits or capitals run together at a coarse scan (the upper half of
-    '9.396.542.012,00' was erased on the 150-dpi unruled fixture, and the amount read 'a 208 kan N12,00')."""
+    run of ink that rule finding does not take for a rule (`_framed`: it meets no rule at its ends) and that
+    glyphs touch along most of its length is left: it is the tops or feet of a line of digits or capitals run
+    together at a coarse scan (the upper half of '9.396.542.012,00' was erased on the 150-dpi unruled
+    fixture, and the amount read 'a 208 kan N12,00'). One apart from the text (an underline) is erased."""
     horizontal, vertical = line_masks(gray, dpi, settings)
     runs, counts = _runs(horizontal, vertical, dpi, settings)
-    kept = {id(r) for r in _framed([r for r, kind, _, _ in runs if kind == "rule"], settings.standalone * dpi,
-                                   settings.meet * dpi)}
+    kept = {id(r) for r in _framed([r[0] for r in runs if r[1] == "rule"], settings.standalone * dpi, settings.meet * dpi)}
+    ink = None
     for which, mask in enumerate((horizontal, vertical)):
-        rejected = [label for ruling, kind, w, label in runs if w == which and kind == "rule" and id(ruling) not in kept]
-        if rejected:  # the same mask labels the same way; 16-bit labels when they fit (half the memory)
+        loose = [r for r in runs if r[2] == which and r[1] == "rule" and id(r[0]) not in kept]
+        if loose and ink is None:
+            ink = binarize(gray) > 0
+        glued = [label for _, _, _, label, box in loose if _touched(ink, box, which == 0, max(2, round(dpi / 75)))]
+        if glued:  # the same mask labels the same way; 16-bit labels when they fit (half the memory)
             _, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_16U if counts[which] < 65536 else cv2.CV_32S)
-            mask[np.isin(labels, rejected)] = 0
+            mask[np.isin(labels, glued)] = 0
             del labels
-    # widen the mask by about 1/100 inch each side: the soft grey edge of a scanned rule, left behind,
-    # is read as a column of '1', '3' or ':'
     reach = 2 * max(1, round(dpi / 100)) + 1
     mask = cv2.dilate(cv2.bitwise_or(horizontal, vertical), cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
     out = gray.copy()
     out[mask > 0] = 255
     return out
+
+
+GLUED = 0.5  # a loose run is part of the glyphs when ink touches this share of its length on one side
+
+
+def _touched(ink: np.ndarray, box: tuple[int, int, int, int], horizontal: bool, reach: int) -> bool:
+    """Whether ink lies within `reach` pixels on one side of the run in `box` along at least `GLUED` of its
+    length (digit tops: 0.69-0.88 on the 150-dpi fixture; an underline under a signature: 0.05-0.12)."""
+    x, y, w, h = box
+    if horizontal:
+        sides = (ink[max(0, y - reach):y, x:x + w].any(axis=0), ink[y + h:y + h + reach, x:x + w].any(axis=0))
+    else:
+        sides = (ink[y:y + h, max(0, x - reach):x].any(axis=1), ink[y:y + h, x + w:x + w + reach].any(axis=1))
+    return any(side.size and side.mean() >= GLUED for side in sides)
 
 
 def text_is_sideways(gray: np.ndarray, dpi: float) -> bool:

@@ -503,3 +503,26 @@ def test_an_unsure_word_is_read_again_alone(tmp_path):
     [(text, *box, confidence), sure, nothing] = page.words
     assert text == "0" and tuple(box) == boxes["0"] and REREAD_BELOW <= confidence <= 100
     assert sure == ("Kegiatan", *boxes["Kegiatan"], 95.0) and nothing == ("xq", *empty, 10.0)
+
+
+def test_rules_are_erased_but_not_the_tops_of_a_line_of_digits():
+    # at 150 dpi the tops of '9.396.542.012,00' ran together into a short straight run of ink: it was erased
+    # with the rules and the amount read 'a 208 kan N12,00'. A short run glyphs hang from is left; an
+    # underline apart from its word, and the cell borders, are erased.
+    from extract.raster import erase_rules
+
+    image = np.full((700, 1200), 255, np.uint8)
+    for y in (100, 200, 300):
+        image[y:y + 2, 100:701] = 0
+    for x in (100, 400, 700):
+        image[100:302, x:x + 2] = 0
+    image[400:402, 200:300] = 0            # the run the digit tops make (0.67 inch)...
+    for x in range(200, 300, 6):
+        image[402:420, x:x + 4] = 0        # ... and the digits' strokes under it
+    image[500:502, 600:700] = 0            # an underline ...
+    for x in range(600, 700, 8):
+        image[470:490, x:x + 3] = 0        # ... 10 px below its word
+    out = erase_rules(image, dpi=150)
+    assert (out[100:102, 100:701] == 255).all() and (out[100:302, 400:402] == 255).all()  # the grid
+    assert (out[400:402, 200:300] == 0).all() and (out[402:420, 200:204] == 0).all()       # the digits whole
+    assert (out[500:502, 600:700] == 255).all() and (out[470:490, 600:603] == 0).all()     # underline gone, word kept
