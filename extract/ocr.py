@@ -516,10 +516,18 @@ def prune_cache(cache_dir: Path, *, shas: set[str] | None = None, max_bytes: int
 
 
 def _remove(files: list[Path], report: PruneReport, size: int) -> None:
-    """An entry out: its words first, so that it stops counting before its copy goes."""
+    """An entry out: its words first, so that it stops counting before its copy goes. An entry that cannot
+    be removed (a cache this user may read but not change) is counted as kept, with a warning."""
     for f in sorted(files, key=lambda f: f.suffix != ".json"):
-        with contextlib.suppress(FileNotFoundError):
+        try:
             f.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as ex:
+            log.warning("OCR cache entry %s cannot be removed (%s)", f, ex)
+            report.kept += 1
+            report.kept_bytes += size
+            return
     report.removed += 1
     report.removed_bytes += size
 

@@ -526,3 +526,19 @@ def test_rules_are_erased_but_not_the_tops_of_a_line_of_digits():
     assert (out[100:102, 100:701] == 255).all() and (out[100:302, 400:402] == 255).all()  # the grid
     assert (out[400:402, 200:300] == 0).all() and (out[402:420, 200:204] == 0).all()       # the digits whole
     assert (out[500:502, 600:700] == 255).all() and (out[470:490, 600:603] == 0).all()     # underline gone, word kept
+
+
+def test_pruning_a_cache_this_user_cannot_change_removes_nothing_and_says_so(tmp_path, caplog, monkeypatch):
+    from extract.ocr import prune_cache
+
+    cache, now = tmp_path / "ocr", time.time()
+    entry = _cache_entry(cache, "a8" + "0" * 62, "0123456789ab", 1, now, 60)
+
+    def read_only(self, missing_ok=False):  # what unlink does in a folder this user may not write (root may)
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    report = prune_cache(cache, keep="ba9876543210", now=now)
+    monkeypatch.undo()
+    assert (report.removed, report.kept, report.kept_bytes) == (0, 1, _size_of(entry)) and all(f.exists() for f in entry)
+    assert "cannot be removed ([Errno 13] Permission denied" in caplog.text
