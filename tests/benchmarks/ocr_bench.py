@@ -9,7 +9,8 @@
 3. Real scans in ../shared/realdocs (SOURCES.md: SCAN or mixed): pages OCR'd, seconds, OCR pages/s,
    tables by code, values marked ocr and their median confidence.
 4. The worker pool: `sakip extract --workers 1` and `--workers 2` over the scanned fixtures from an empty
-   cache, where each scanned page is a task of the pool: OCR pages per second (wall) with 1 and 2 workers.
+   cache, where each scanned page is a task of the pool: OCR pages per second (wall) with 1 and 2 workers,
+   with the load average before and after each run (on a shared machine they mean little without it).
 
     .venv/bin/python tests/benchmarks/ocr_bench.py [--json ocr-bench.json] [--workers 2]
 
