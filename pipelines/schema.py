@@ -29,7 +29,7 @@ DOCUMENTS = pa.schema([
     _f("message", pa.string(), "Why the status is not ok, in plain words; null when ok."),
     _f("n_tables", pa.int32(), "Number of logical tables extracted.", False),
     _f("extractor_version", pa.string(), "Version of sakip-tables that produced this row.", False),
-    _f("nomenclature_version", pa.string(), "Version of the nomenclature the rows were matched against (builtin-2027 when none is installed)."),
+    _f("nomenclature_version", pa.string(), "Version of the nomenclature most of the document's matched rows were matched against: the installed version the document's year picks (builtin-2027 when none is installed); a row matched by a printed code of another installed version names that one in rows.nomenclature_version."),
 ])
 
 TABLES = pa.schema([
@@ -67,7 +67,7 @@ ROWS = pa.schema([
     _f("filled", pa.map_(pa.string(), pa.string()), "Texts printed once for a group of rows (a vertical merge: tujuan, sasaran, program) and carried down to this row, by canonical column; cells keep the row as printed (empty there)."),
     _f("nomenclature_code", pa.string(), "Code of the matched Kepmendagri 050-3708 entry (program, kegiatan, sub kegiatan); null when unmatched."),
     _f("nomenclature_name", pa.string(), "Official name of the matched entry."),
-    _f("nomenclature_version", pa.string(), "Nomenclature version matched against."),
+    _f("nomenclature_version", pa.string(), "Nomenclature version this row was matched against."),
     _f("match_score", pa.float64(), "0-100: how close the printed name is to the official one (100 for an agreeing printed code)."),
     _f("match_method", pa.string(), "code (printed code, name agrees), exact (same name after normalising) or fuzzy."),
     _f("match_status", pa.string(), "matched, ambiguous (two entries too close, or a code whose name disagrees) or unmatched."),
