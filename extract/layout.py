@@ -116,6 +116,8 @@ def _aligned_column(lines) -> int:
         left, right = _segments(line)
         if "..." in line.text or len(right) > 4 or right[0].x0 - left[0].x0 < 150:
             continue
+        if len(right) == 1 and re.fullmatch(r"\d{1,3}|[ivxlc]{1,6}", right[0].text, re.I):
+            continue  # a page number: a table of contents without dot leaders
         key = round(right[0].x0 / 6)
         starts[key] = starts.get(key, 0) + 1
     best = max(starts, key=starts.get, default=None)

@@ -69,7 +69,7 @@ def _describe_head(head: bytes) -> str:
     return "no %PDF- header"
 
 
-FONT_CACHE_RSS_MB = 200  # above it, the fonts pdfminer parsed are dropped after each page
+FONT_CACHE_MB = 50  # grown by more since the file was opened, the fonts pdfminer parsed are dropped after each page
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 PAGES_PER_OPEN = 12  # pdfminer caches every decoded object of an open file: reopen to keep memory flat
 
@@ -83,12 +83,13 @@ def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
             pdf = pdfplumber.open(str(path))
         except Exception as ex:  # pdfminer raises many types on broken files
             raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
+        opened_mb = _rss_mb()
         with pdf:
             if wanted is None:
                 wanted = list(range(1, len(pdf.pages) + 1))
             chunk = wanted[start:start + PAGES_PER_OPEN]
             for number in chunk:
-                yield _read_one(pdf, path, number)
+                yield _read_one(pdf, path, number, opened_mb)
         # pdfminer's objects hold reference cycles: free the closed file's cache now, not at some later GC
         gc.collect()
         start += PAGES_PER_OPEN
@@ -96,7 +97,7 @@ def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
             return
 
 
-def _read_one(pdf, path: Path, number: int) -> Page:
+def _read_one(pdf, path: Path, number: int, opened_mb: float | None = None) -> Page:
     pp = pdf.pages[number - 1]
     try:
         return _read_page(pp, number)
@@ -106,11 +107,12 @@ def _read_one(pdf, path: Path, number: int) -> Page:
     finally:
         pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
         # pdfminer keeps every font it parsed until the file is closed, and some fonts take tens of MB
-        # (Bappeda Renstra: +50 MB on each of pages 43, 54, 56 and 59). Past a budget, drop them: parsing
-        # a font again costs time, so a file whose fonts are small keeps its cache.
+        # (Bappeda Renstra: +50 MB on each of pages 43, 54, 56 and 59). Once this file has grown the process
+        # by more than a budget, drop them: parsing a font again costs time, so small fonts stay cached.
         rss = _rss_mb()
-        if rss is not None and rss > FONT_CACHE_RSS_MB:
-            pdf.rsrcmgr._cached_fonts.clear()
+        fonts = getattr(getattr(pdf, "rsrcmgr", None), "_cached_fonts", None)
+        if rss is not None and opened_mb is not None and rss - opened_mb > FONT_CACHE_MB and fonts is not None:
+            fonts.clear()
 
 
 def _rss_mb() -> float | None:

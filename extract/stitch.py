@@ -32,7 +32,7 @@ CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|kepada|terhadap|atau|sert
                            r"antar|melalui|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
 # '(sub unit Kebonsari Wetan)', '(Bimtek, ...)': a parenthesis never begins a name, it finishes one
 OPENS_REMAINDER = re.compile(r"^\(\s*[A-Za-z]")
-_PLACE_SUFFIX = re.compile(r"\(\s*(sub\s*unit|kel(urahan|\.)|kecamatan|desa)\b[^)]*\)\s*$", re.I)
+_PLACE_SUFFIX = re.compile(r"\(\s*(sub\s*unit\b|kel(urahan\b|\.)|kecamatan\b|desa\b)[^)]*\)\s*$", re.I)
 
 
 def _norm(s: str) -> str:
@@ -139,7 +139,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         return None
     n_head = _header_count(bands0)
     if top_header:
-        n_head = len(top_header) + _header_count(bands0[len(top_header):])
+        n_head = len(top_header) + _header_count(bands0[len(top_header):], top_header[0])
     head_bands = bands0[:n_head]
     header, numbers = _header_from_bands(head_bands, n_cols)
     if not lattice:
@@ -309,7 +309,9 @@ def _spread_numbers(numbers: list[str], header: list[HeaderCell]) -> None:
                 numbers[c] = numbers[c] or have[0]
 
 
-def _header_count(bands: list[Band]) -> int:
+def _header_count(bands: list[Band], above: Band | None = None) -> int:
+    """How many leading bands are header. `above`: the header's first row when the page break left it on
+    the page before (its type tells a plain data row from the rest of the header here too)."""
     if bands and "header" in bands[0].flags:
         return sum(1 for b in bands if "header" in b.flags)
     for i, b in enumerate(bands[:8]):
@@ -320,8 +322,9 @@ def _header_count(bands: list[Band]) -> int:
         # below the first header row, a band with a single filled cell is a data row (NON URUSAN, a label),
         # and so is one in plain type under a bold header whose cells run to sentences ('Program
         # Penyelenggaraan Urusan Pemerintah Umum' is a row of data that happens to use header words)
+        reference = above if above is not None else (bands[0] if i > 0 else None)
         if _looks_header(b) and (i == 0 or sum(1 for c in b.cells if c.text) >= 2) and not (
-                i > 0 and _plain_under_bold(b, bands[0])):
+                reference is not None and _plain_under_bold(b, reference)):
             n += 1
         elif n and _is_index_band(b, bands[:n]):
             n += 1

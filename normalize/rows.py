@@ -172,10 +172,13 @@ def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
     return t
 
 
+_SUB_HEADER = re.compile(r"\(?(19|20)\d\d\)?|ke-?\s*\d|\(?[IVX]{1,4}\)?|rp\.?|target|realisasi|%", re.I)
+
+
 def _header_of(rows, n_cols: int) -> list[HeaderCell]:
     """Header cells from one or two printed rows. Over two, a text of the first row spans the columns to
-    its right that the second row gives only a year or a short name ('TARGET ... PADA TAHUN KE-' over
-    2014 ... 2018, 'Target' | 'Rp'); a longer name there is a header of its own, centred lower."""
+    its right that the second row gives only a year or a part name ('TARGET ... PADA TAHUN KE-' over
+    2014 ... 2018, 'Target' | 'Rp'); another name there ('Satuan') is a header of its own, centred lower."""
     top = [c.strip() for c in rows[0].texts]
     if len(rows) == 1:
         return [HeaderCell(text, 0, i, i) for i, text in enumerate(top) if text]
@@ -185,7 +188,7 @@ def _header_of(rows, n_cols: int) -> list[HeaderCell]:
         if not text:
             continue
         last = i
-        while last + 1 < n_cols and not top[last + 1] and low[last + 1] and len(low[last + 1]) <= 6:
+        while last + 1 < n_cols and not top[last + 1] and _SUB_HEADER.fullmatch(low[last + 1]):
             last += 1
         cells.append(HeaderCell(text, 0, i, last))
     cells += [HeaderCell(text, 1, i, i) for i, text in enumerate(low) if text]
@@ -202,7 +205,8 @@ def _carry_context(rows: list[Row], cols: list[Column], profile: Profile) -> Non
     context: dict[str, str] = {}
     for row in rows:
         filled = [c.strip() for c in row.cells if c.strip()]
-        rule = next((r for r in absent if len(filled) == 1 and re.search(r.pattern, filled[0].lower())), None)
+        # 'Misi 2: ...' across the table, not an indicator that only mentions a sasaran
+        rule = next((r for r in absent if len(filled) == 1 and re.match(rf"{r.name}\b", filled[0].lower())), None)
         if rule is not None:
             context[rule.name] = filled[0]
             # a new visi starts over its misi
@@ -344,7 +348,10 @@ def _generic_item(cells: list[str], kode_raw: str) -> tuple[str, str]:
     if not kode_raw and len(filled) >= 2 and normalize_code(filled[0]) and not looks_numeric(filled[1]):
         return filled[0], filled[1]
     # a level word, then the code and name: 'Sub Kegiatan' | '1.03.02.2.01.06 Pembangunan Embung' (pupr Renstra)
-    if not kode_raw and len(filled) >= 2 and LEVEL_WORD.fullmatch(filled[0]):
+    if not kode_raw and len(filled) >= 2 and LEVEL_WORD.fullmatch(filled[0]) and (
+            normalize_code(filled[1]) or not looks_numeric(filled[1])):
+        if normalize_code(filled[1]):  # the code in a cell of its own, the name after it
+            return filled[1], filled[2] if len(filled) > 2 and not looks_numeric(filled[2]) else ""
         m = LEADING_CODE.match(filled[1])
         if m and normalize_code(m.group(1)):
             return m.group(1), filled[1][m.end():]

@@ -556,8 +556,8 @@ LKJIP_ANGGARAN = Profile(
                  r"penyerapan"),
     columns=(
         ColumnRule("no", r"^no\b|^nomor"),
-        ColumnRule("persentase", r"%|persen|capaian", numeric=True, unit="%"),
-        ColumnRule("realisasi", r"realisasi|serapan", numeric=True, unit="Rp"),
+        ColumnRule("persentase", r"%|persen|capaian|penyerapan|daya\s*serap", numeric=True, unit="%"),
+        ColumnRule("realisasi", r"realisasi|^serapan$", numeric=True, unit="Rp"),
         ColumnRule("anggaran", r"anggaran|pagu|^penetapan$|^perubahan$", numeric=True, unit="Rp"),
         ColumnRule("sisa", r"sisa|selisih", numeric=True, unit="Rp"),
         ColumnRule("kode", r"^kode"),
@@ -619,8 +619,11 @@ def identify(t: LogicalTable, doc_type: str | None = None) -> Identified:
         if not any(re.search(rx, cap) for rx in p.titles):
             continue
         fits = _header_fits(p, head)
-        if known and p.doc_type != known and head and not fits:
-            continue  # another kind's title only when its header fits (a LKjIP may reprint the Renstra's T-C.25)
+        if known and p.doc_type != known and (not fits or any(
+                q.doc_type == known and any(re.search(rx, cap) for rx in q.titles) for q in PROFILES.values())) and head:
+            # another kind's title only when its header fits (a LKjIP may reprint the Renstra's T-C.25) and
+            # no template of this document's kind has that title ('Indikator Kinerja Utama' in a LKjIP)
+            continue
         if not head or fits or not _by_header(head, t.n_cols) or (p.doc_type == known and _header_near(p, head)):
             return Identified(p.code, p, "title")
     p = _by_header(head, t.n_cols, known)

@@ -62,14 +62,16 @@ def test_renja_tables_come_back_whole_and_named(variant, code):
 
 @pytest.mark.parametrize("pdf, table_id", [("001-c", "Tabel 2"), ("002-c", "Tabel 2.4"), ("002-c", "Tabel 3.11"),
                                            ("002-c", "Tabel 3.2 Realisasi Anggaran"), ("001-c", "Tabel 8"),
-                                           ("002-c", "Tabel 2.2")])
+                                           ("002-c", "Tabel 2.2"), ("002-d", "Tabel 2.2")])
 def test_unruled_generic_tables_come_back_row_for_row(pdf, table_id):
     """Tables of no template printed without any rule, whose columns are mostly empty (Tabel 2: a number or
     a bullet, a name, '14 buah'; the Ket column never filled) and whose rows are evenly spaced: a word in the
     column of numbers and bullets starts a row, and the header is the bold first line. Tabel 3.11 is one row
     under its caption; the last page of Tabel 3.2 Realisasi Anggaran (5 rows and the Jumlah, 19 numbers, no
     caption) is read though the pre-scan alone would skip it. Tabel 8 and Tabel 2.2 are text only: their rows
-    are told by spacing alone (4.7 pt between rows, 2.9 pt between the lines of a cell). Compared on the
+    are told by spacing alone (4.7 pt between rows, 2.9 pt between the lines of a cell). In 002-d the header
+    ends page 2 and the rows, in plain type under it, open page 3: they are rows, not the rest of the
+    header. Compared on the
     filled cells in order, as the corpus's score.py does."""
     manifest = json.loads((CORPUS / "manifest.json").read_text())
     entry = next(p for p in manifest["pdfs"] if p["pdf"].endswith(f"{pdf}.pdf"))

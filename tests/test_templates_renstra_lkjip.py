@@ -805,3 +805,29 @@ def test_real_rencana_program_list_level_word_then_code_and_name():
     # 104 rows; one program is printed without its code (p.62, read off the text layer)
     assert len(rows) == 104
     assert [r["uraian"] for r in rows if not r["kode"]] == ["PROGRAM PENGEMBANGAN SISTEM DAN PENGELOLAAN PERSAMPAHAN REGIONAL"]
+
+
+def test_an_indicator_that_mentions_a_sasaran_is_no_sasaran_row():
+    """A LKjIP capaian table without a Sasaran column: a row with only its indicator printed ('Persentase
+    sasaran strategis yang tercapai', values on the next row) is no group row to carry down."""
+    t = _table([("No", 0, 0, 0), ("Indikator Kinerja", 0, 1, 1), ("Target", 0, 2, 2), ("Realisasi", 0, 3, 3),
+                ("Capaian", 0, 4, 4)], [
+        ["", "Persentase sasaran strategis yang tercapai", "", "", ""],
+        ["2", "Indeks Kepuasan Masyarakat", "82", "84", "102,4"],
+    ], caption="Tabel 3.2 Perbandingan Target dan Realisasi Kinerja Tahun 2024")
+    nt = normalize_table(t, identify(t, "lkjip"))
+    assert nt.table_code == "LKJIP-CAPAIAN"
+    assert [r.filled for r in nt.rows] == [{}, {}]
+
+
+def test_a_level_word_then_a_code_in_a_cell_of_its_own():
+    """'Sub Kegiatan | 1.03.02.2.01.06 | Pembangunan Embung': the code from its own cell, the name after it;
+    'Program | 150.000.000' has no name to give."""
+    t = _table([("", 0, 0, 0), ("", 0, 1, 1), ("", 0, 2, 2)], [
+        ["Sub Kegiatan", "1.03.02.2.01.06", "Pembangunan Embung"],
+        ["Program", "150.000.000", ""],
+    ])
+    nt = normalize_table(t, identify(t))
+    assert nt.table_code == "other"
+    assert (nt.rows[0].kode, nt.rows[0].uraian) == ("1.03.02.2.01.0006", "Pembangunan Embung")
+    assert nt.rows[1].uraian == "Program"
