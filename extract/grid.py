@@ -421,7 +421,7 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     # rows padded apart (a cell margin between rows, line spacing within them): the spacing alone tells
     # the rows, and a number wrapped to a line of its own ('107.55 7.510,00' / '0') stays in its row.
     # Between the rules of a ruled frame, lines of one cell (a kegiatan each, with its anggaran) are not.
-    padded = unruled and sum(g > threshold for g in gaps) >= max(2, len(gaps) // 4)
+    padded = unruled and sum(g > threshold for g in gaps) >= max(2, len(gaps) // 8)
     if unruled and not padded:
         # a smaller margin: two clusters of spacing (4.7 pt between rows, 2.9 within them) still tell rows
         cut = _spacing_break(gaps)
