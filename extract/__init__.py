@@ -69,8 +69,9 @@ def _extract(path: Path, n_pages: int, scans: list[PageScan], scanned: list[int]
     wanted = [s.number for s in text_pages if s.may_hold_table() or not skip_prose]
     # the last rows of a table (a few kegiatan and the Jumlah) may open the next page with too few numbers
     # to look like a table there: a page after a table page is analysed when it has a handful of numbers
-    follow = {s.number for s in text_pages if s.number - 1 in set(wanted) and s.numbers >= 6}
-    wanted = sorted(set(wanted) | follow)
+    table_pages = set(wanted)
+    follow = {s.number for s in text_pages if s.number - 1 in table_pages and s.numbers >= 6}
+    wanted = sorted(table_pages | follow)
     pages = sorted((list(read_pages(path, wanted)) if wanted else []) + ocr_read, key=lambda p: p.number)
     running = running_texts(pages)
     blocks = []

@@ -29,6 +29,7 @@ LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "ind
 TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|grand\s*total)\b", re.I)
 # In an indicator table "Jumlah PNS yang ..." is an indicator: only a bare "Jumlah" / "Total" row is a total.
 TOTAL_ONLY = re.compile(r"^\s*(sub\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|anggaran|belanja|akhir))?\s*:?\s*$", re.I)
+YEAR_CELL = re.compile(r"\(?(19|20)\d\d\)?")  # a year alone in a header cell: '2014', '(2013)'
 LEVEL_WORD = re.compile(r"(urusan|bidang(\s+urusan)?|program|(sub\s*)?kegiatan)\s*:?", re.I)
 SUB_UNIT = re.compile(r"\(\s*sub\s*unit\b|\(\s*kelurahan\b|\(\s*kecamatan\b", re.I)
 LEADING_CODE = re.compile(r"^\s*'?((?:[0-9X]{1,2}[ .]){2,}[0-9X]{1,4})\.?\s+(?=\D)")
@@ -164,7 +165,7 @@ def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
                 continue  # a row across the table ('TUJUAN MISI 1 : ...') is no header row
             texts = [" ".join(r.texts[i].strip() for r in rows if r.texts[i].strip()) for i in range(t.n_cols)]
             # years under 'Target pada tahun ke-' name no column of their own, and are no figures
-            filled = [c for c in texts if c and not re.fullmatch(r"\(?(19|20)\d\d\)?", c)]
+            filled = [c for c in texts if c and not YEAR_CELL.fullmatch(c)]
             named = [c for c in filled if _names_column(c, profile)]
             figures = [c for c in filled if looks_numeric(c)]
             if len(filled) >= 3 and len(named) >= max(3, 0.5 * len(filled)) and not figures:
@@ -172,7 +173,7 @@ def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
     return t
 
 
-_SUB_HEADER = re.compile(r"\(?(19|20)\d\d\)?|ke-?\s*\d|\(?[IVX]{1,4}\)?|rp\.?|target|realisasi|%", re.I)
+_SUB_HEADER = re.compile(rf"{YEAR_CELL.pattern}|ke-?\s*\d|\(?[IVX]{{1,4}}\)?|rp\.?|target|realisasi|%", re.I)
 
 
 def _header_of(rows, n_cols: int) -> list[HeaderCell]:
