@@ -26,6 +26,10 @@ Sections (each can be skipped, see --help):
 7. ocr        ``ocr_bench.py``: scanned fixtures (150 and 200 dpi) OCR'd from an empty OCR cache: rows
               and exact numbers, OCR pages/s and per CPU-second; the audit's findings on the scans
               against their text-layer originals; the real scans of ``../shared/realdocs``.
+8. office     the Word and Excel files of ``../shared/realdocs`` rendered to PDF by LibreOffice, their
+              tables' truth read from the files (``office_truth.py``, work folder ``office/``);
+              ``sakip extract``, pdfplumber and camelot lattice scored by ``../shared/corpus/score.py``
+              (unchanged, ``--manifest``): per table and in total. Skipped, saying so, without soffice.
 
 Prints a final summary block (one line per metric) and writes every number to
 ``bench-results.json`` in the current directory.
@@ -59,7 +63,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -701,6 +705,144 @@ def scale_lines(results: dict) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------------------- office
+
+OFFICE_SYSTEMS = ("project", "pdfplumber", "camelot-lattice")
+
+
+def bench_office(args, work: Path) -> dict:
+    """Office files of ../shared/realdocs: truth from the files, PDFs rendered by LibreOffice, three
+    systems scored by score.py (the peers are given each table's true pages, ours finds them)."""
+    hr("office: Word/Excel files of ../shared/realdocs rendered by LibreOffice, truth read from the files")
+    import office_truth  # same folder as this file
+
+    if office_truth.soffice_path() is None:
+        print("soffice (LibreOffice) is not installed: skipped "
+              "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)")
+        return {"skipped": "LibreOffice (soffice) missing"}
+    folder = work / "office"
+    manifest = office_truth.build(SHARED / "realdocs", folder, timeout=args.timeout)
+    tables = [(e, t) for e in manifest["pdfs"] for t in e["tables"]]
+    res = {"folder": str(folder), "files": len(manifest["pdfs"]) + len(manifest["skipped_files"]),
+           "pdfs": len(manifest["pdfs"]), "pages": sum(e["pages"] for e in manifest["pdfs"]),
+           "tables": len(tables), "gt_rows": sum(t["n_rows"] for _, t in tables),
+           "skipped_files": manifest["skipped_files"], "skipped_tables": manifest["skipped_tables"],
+           "sheets_fit_to_width": sum(len(e.get("fit_to_width", [])) for e in manifest["pdfs"]),
+           "sheets_wider_than_page": sum(len(e.get("wider_than_page", [])) for e in manifest["pdfs"]),
+           "missing_rows_in_text_layer": {e["seed"]: e["missing_rows_in_text_layer"] for e in manifest["pdfs"]
+                                          if e["missing_rows_in_text_layer"]}}
+    print(f"{res['tables']} tables, {res['gt_rows']} data rows in {res['pdfs']} PDFs ({res['pages']} pages); "
+          f"{res['sheets_fit_to_width']} sheets set to fit one page width, {res['sheets_wider_than_page']} of them "
+          "wider than their page as they were")
+    for f in manifest["skipped_files"]:
+        print(f"file skipped: {f['file']}: {f['reason']}")
+    reasons = Counter(t["reason"] for t in manifest["skipped_tables"])
+    print(f"tables left out: {len(manifest['skipped_tables'])}"
+          + "".join(f"\n  {n:3d} {r}" for r, n in reasons.most_common()))
+    for t in manifest["skipped_tables"]:
+        print(f"    {short(t['file'], 50)} {t['table']}: {t['reason']}")
+    if not tables:
+        return res
+    out = folder / "out"
+    sakip = Path(sys.executable).with_name("sakip")
+    cmd = [str(sakip)] if sakip.exists() else [sys.executable, "-c", "from pipelines.cli import main; main()"]
+    cmd += ["extract", str(folder / "pdfs"), "--out", str(out), "--workers", "2", "--ocr", "never", "--no-progress",
+            "--force"]
+    code, dt, mb, so, se = wait_with_rusage(cmd, args.timeout * len(manifest["pdfs"]), cwd=ROOT)
+    print(f"sakip extract {res['pdfs']} PDFs: exit {'timeout' if code is None else code}, {dt:.1f} s, peak {mb:.0f} MB")
+    res["extract"] = {"exit": code, "seconds": dt, "peak_mb": mb}
+    score = SHARED / "corpus" / "score.py"
+    procs = {}
+    for system in OFFICE_SYSTEMS:  # the peers run side by side: each is one process
+        jpath = folder / f"score-{system}.json"
+        jpath.unlink(missing_ok=True)
+        cmd = [sys.executable, str(score), "--system", system, "--manifest", str(folder / "manifest.json"),
+               "--json", str(jpath), "--quiet"] + (["--out", str(out)] if system == "project" else [])
+        if system == "project" and code != 0:
+            continue
+        procs[system] = (subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), jpath)
+    scored = {}
+    for system, (p, jpath) in procs.items():
+        _, err = p.communicate(timeout=args.timeout * len(manifest["pdfs"]))
+        if p.returncode != 0 or not jpath.exists():
+            print(f"score.py --system {system}: exit {p.returncode}: {err.strip()[-300:]}")
+            continue
+        scored[system] = json.loads(jpath.read_text())
+    res["systems"] = {}
+    for system, sc in scored.items():
+        s = dict(sc["summary"])
+        per = sc["tables"]
+        s["one_piece"] = share(sum(1 for t in per if t["pieces"] == 1), len(per)) if system == "project" else None
+        for k in ("gt_rows", "ext_rows", "matched", "exact_rows", "num_total", "num_ok"):
+            s[k] = sum(t[k] for t in per)
+        res["systems"][system] = s
+    res["per_table"] = office_per_table(tables, scored)
+    print_office(res)
+    return res
+
+
+def office_per_table(tables: list[tuple[dict, dict]], scored: dict) -> list[dict]:
+    index = {sys_: {(t["pdf"], t["table"]): t for t in sc["tables"]} for sys_, sc in scored.items()}
+    rows = []
+    for e, t in tables:
+        key = (Path(e["pdf"]).name, t["id"])
+        row = {"seed": e["seed"], "file": e["source"], "pdf": key[0], "table": t["id"],
+               "pages": f"{t['start_page']}-{t['end_page']}", "gt_rows": t["n_rows"], "n_cols": t["n_cols"]}
+        for system in scored:
+            r = index[system].get(key)
+            if r:
+                row[system] = {"matched": r["matched"], "exact": r["exact_rows"], "ext_rows": r["ext_rows"],
+                               "num_total": r["num_total"], "num_ok": r["num_ok"], "pieces": r["pieces"]}
+        rows.append(row)
+    return rows
+
+
+def _office_cell(r: dict | None) -> str:
+    if not r:
+        return f"{'-':>27s}"
+    prec = share(r["matched"], r["ext_rows"])
+    num = share(r["num_ok"], r["num_total"])
+    pieces = f" x{r['pieces']}" if r.get("pieces") is not None else ""
+    return f"{r['matched']:4d}/{r['exact']:<4d} {pct(prec)} {pct(num) if num is not None else '     -'}{pieces:4s}"
+
+
+def print_office(res: dict) -> None:
+    systems = list(res["systems"])
+    print(f"\n{'seed':4s} {'table':22s} {'pages':>7s} {'gt':>4s}  " + "  ".join(f"{s[:27]:27s}" for s in systems))
+    print(f"{'':4s} {'':22s} {'':>7s} {'':>4s}  " + "  ".join(f"{' rec/exact    prec    num':27s}" for _ in systems))
+    for row in res["per_table"]:
+        print(f"{row['seed']:4s} {row['table'][:22]:22s} {row['pages']:>7s} {row['gt_rows']:4d}  "
+              + "  ".join(_office_cell(row.get(s)) for s in systems))
+    print("rec = rows recovered, exact = rows with every cell exact, prec = extracted rows that match a row, "
+          "num = numbers exact, xN = pieces (project)")
+    for system, s in res["systems"].items():
+        print(f"TOTAL {system:16s} {s['tables']:3d} tables {s['gt_rows']:5d} rows: recovered {pct(s['row_recall'])}, "
+              f"exact {pct(s['row_exact'])}, precision {pct(s['row_precision'])}, numbers {pct(s['number_exact'])}"
+              + (f", one piece {pct(s['one_piece'])}" if s.get("one_piece") is not None else ""))
+    proj = [r for r in res["per_table"] if r.get("project")]
+    worst = sorted(proj, key=lambda r: (r["project"]["exact"] - r["gt_rows"], r["project"]["matched"]))[:10]
+    if worst:
+        print("worst 10 tables for the project (rows not exact):")
+        for r in worst:
+            print(f"  {r['seed']} {r['table'][:24]:24s} p{r['pages']:>7s} {short(r['file'], 50)}: "
+                  f"{r['gt_rows'] - r['project']['exact']} of {r['gt_rows']} rows not exact")
+    below = [r for r in proj if r.get("pdfplumber") and r["project"]["exact"] < r["pdfplumber"]["exact"]]
+    print(f"tables where the project has fewer exact rows than pdfplumber: {len(below)} of {len(proj)}"
+          + "".join(f"\n  {r['seed']} {r['table'][:24]:24s} p{r['pages']:>7s}: {r['project']['exact']} vs "
+                    f"{r['pdfplumber']['exact']} of {r['gt_rows']}" for r in below))
+    res["below_pdfplumber"] = [(r["seed"], r["table"]) for r in below]
+
+
+def office_lines(res: dict) -> list[str]:
+    lines = [f"office ({res['tables']} tables, {res['gt_rows']} rows, from {res['pdfs']} Word/Excel files of realdocs; "
+             f"{len(res['skipped_tables'])} tables left out, {len(res['skipped_files'])} files skipped):"]
+    for system, s in res["systems"].items():
+        lines.append(f"  {system}: rows recovered {pct(s['row_recall']).strip()}, exact {pct(s['row_exact']).strip()}, "
+                     f"precision {pct(s['row_precision']).strip()}, numbers {pct(s['number_exact']).strip()}"
+                     + (f", one piece {pct(s['one_piece']).strip()}" if s.get("one_piece") is not None else ""))
+    return lines
+
+
 # -------------------------------------------------------------------------------------- summary
 
 def summary_block(results: dict) -> list[str]:
@@ -759,6 +901,8 @@ def summary_block(results: dict) -> list[str]:
         from ocr_bench import summary_lines as ocr_lines  # tests/benchmarks/ocr_bench.py
 
         lines += ocr_lines(results["ocr"])
+    if results.get("office", {}).get("systems"):
+        lines += office_lines(results["office"])
     lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
     return lines
 
@@ -829,6 +973,8 @@ def main(argv: list[str] | None = None) -> int:
                     from ocr_bench import main as bench_ocr  # same folder as this file
 
                     results[name] = bench_ocr([])
+                elif name == "office":
+                    results[name] = bench_office(args, work)
             except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
                 traceback.print_exc()
                 results[name] = {"error": f"{type(ex).__name__}: {ex}"}
