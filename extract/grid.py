@@ -102,6 +102,7 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
             # no rule crosses this band (a row drawn without borders): use every column of the table
             cross = list(xs) if len(xs) >= 2 else [min(w.x0 for w in inband) - 1, max(w.x1 for w in inband) + 1]
         bands.append(_cells_band(block.page, y0, y1, inband, cross, xs))
+    _join_vertical_merges(bands, hs, xs, ys, tol)
     if overflow and bands:
         last = bands[-1]
         for w in overflow:
@@ -109,6 +110,36 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
             if k is not None:
                 last.cells[k] = cell_text(last.cells[k].words + [w])
     return bands
+
+
+def _join_vertical_merges(bands: list[Band], hs: list, xs: list[float], ys: list[float], tol: float) -> None:
+    """A cell merged over several rows (rowspan) has no rule under its first row: its text, wherever the
+    export placed it (centred, at the bottom, or over two bands), belongs to the merge's first row, as in
+    the Word or Excel source. A band whose top has no rule at all (a row drawn without borders) is no merge."""
+    ruled_ys = [y for y in ys if any(abs(r.top - y) <= tol for r in hs)]
+    roots: dict[tuple[int, int], tuple[Band, int]] = {}  # cell span -> (band, index) of the merge's first row
+    for band in bands:
+        ruled_top = any(abs(band.top - y) <= tol for y in ruled_ys)
+        mine: dict[tuple[int, int], tuple[Band, int]] = {}
+        for k, span in enumerate(band.spans):
+            a, z = span
+            x0, x1 = xs[a], xs[min(z + 1, len(xs) - 1)]
+            root = roots.get(span)
+            if root is not None and ruled_top and not _rule_covers(hs, band.top, x0, x1, tol):
+                above, j = root
+                if band.cells[k].words:
+                    above.cells[j] = cell_text(above.cells[j].words + band.cells[k].words)
+                    band.cells[k] = Cell("")
+                mine[span] = root
+            else:
+                mine[span] = (band, k)
+        roots = mine
+
+
+def _rule_covers(hs: list, y: float, x0: float, x1: float, tol: float) -> bool:
+    """Is the cell [x0, x1] closed at `y` by horizontal rules (over most of its width)?"""
+    covered = sum(max(0.0, min(r.x1, x1) - max(r.x0, x0)) for r in hs if abs(r.top - y) <= tol)
+    return covered >= 0.5 * (x1 - x0)
 
 
 def _cells_band(page: int, y0: float, y1: float, inband: list[Word], cross: list[float], xs: list[float]) -> Band:

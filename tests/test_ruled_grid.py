@@ -1,0 +1,86 @@
+"""Cells of a ruled table from its rules: a cell merged over several rows keeps its text on the first row.
+
+The grids are drawn as an Office export draws them: a ruling for every border segment. Three columns
+(x 40-140, 140-300, 300-400), rows 20 pt high from y 100. Column 0 is merged over rows 2-4 (a program
+printed once for its kegiatan): the horizontal rules under rows 2 and 3 stop at x 140.
+"""
+
+from __future__ import annotations
+
+from extract.grid import ruled_bands, ruled_columns
+from extract.layout import Block, build_lines
+from extract.model import Ruling, Word
+
+XS = [40.0, 140.0, 300.0, 400.0]
+YS = [100.0, 120.0, 140.0, 160.0, 180.0]
+
+
+def _words(text: str, x: float, top: float) -> list[Word]:
+    out = []
+    for token in text.split():
+        out.append(Word(token, x, x + 5.0 * len(token), top, top + 9.0, size=9.0))
+        x += 5.0 * (len(token) + 1)
+    return out
+
+
+def _block(words: list[Word], merged_rows: set[int]) -> Block:
+    rulings = [Ruling(x, YS[0], x, YS[-1]) for x in XS]
+    for k, y in enumerate(YS):
+        # a rule under row k (1-based) of a merge starts after the merged column
+        x0 = XS[1] if k in merged_rows else XS[0]
+        rulings.append(Ruling(x0, y, XS[-1], y))
+    lines = build_lines(words)
+    return Block(1, XS[0], YS[0], XS[-1], YS[-1], lines, True, rulings)
+
+
+def _table(block: Block) -> list[list[str]]:
+    xs = ruled_columns(block)
+    return [[c.text for c in b.as_columns(len(xs) - 1)] for b in ruled_bands(block, xs)]
+
+
+def test_text_of_a_cell_merged_down_three_rows_goes_to_its_first_row():
+    words = (_words("Program", 45, 105) + _words("Uraian", 145, 105) + _words("Pagu", 305, 105)
+             # the merged cell's text is centred: it prints in the middle of rows 2-4, over two lines
+             + _words("Program Pelayanan", 45, 142) + _words("Administrasi", 45, 152)
+             + _words("Kegiatan A", 145, 125) + _words("10.000", 305, 125)
+             + _words("Kegiatan B", 145, 145) + _words("20.000", 305, 145)
+             + _words("Kegiatan C", 145, 165) + _words("30.000", 305, 165))
+    rows = _table(_block(words, merged_rows={2, 3}))
+    assert rows == [
+        ["Program", "Uraian", "Pagu"],
+        ["Program Pelayanan Administrasi", "Kegiatan A", "10.000"],
+        ["", "Kegiatan B", "20.000"],
+        ["", "Kegiatan C", "30.000"],
+    ]
+
+
+def test_cells_closed_by_their_own_rules_stay_in_their_rows():
+    words = (_words("Program", 45, 105) + _words("Uraian", 145, 105) + _words("Pagu", 305, 105)
+             + _words("Satu", 45, 125) + _words("Kegiatan A", 145, 125) + _words("10.000", 305, 125)
+             + _words("Dua", 45, 145) + _words("Kegiatan B", 145, 145) + _words("20.000", 305, 145)
+             + _words("Tiga", 45, 165) + _words("Kegiatan C", 145, 165) + _words("30.000", 305, 165))
+    rows = _table(_block(words, merged_rows=set()))
+    assert [r[0] for r in rows] == ["Program", "Satu", "Dua", "Tiga"]
+
+
+def test_an_excel_table_with_its_title_inside_the_frame_and_no_repeated_header():
+    # tests/fixtures/excel_tc28.py: two title rows merged over the 9 columns, a two-row header (Tahun 1-5 under
+    # a merged TARGET CAPAIAN SETIAP TAHUN), shaded rows, 35 rows over two pages without a repeated header.
+    # The second page opens on row 21, whose wrapped name prints a line above its number.
+    from pathlib import Path
+
+    from extract import extract_document
+
+    doc = extract_document(Path(__file__).parent / "data" / "excel-tc28-title-in-frame.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert (t.page_start, t.page_end, t.n_cols, len(t.rows)) == (1, 2, 9, 35)
+    assert "Tabel T-C.28" in t.caption and "Dinas Pariwisata Kota Padang Panjang" in t.caption
+    assert [t.header_path(c) for c in (3, 7)] == ["TARGET CAPAIAN SETIAP TAHUN / Tahun 1",
+                                                   "TARGET CAPAIAN SETIAP TAHUN / Tahun 5"]
+    assert t.rows[0].texts == ["1", "Persentase capaian indikator kinerja nomor 1 urusan pariwisata", "40,75 %",
+                               "79,16 %", "57,77 %", "70,80 %", "84,08 %", "87,01 %", "70,33 %"]
+    assert (t.rows[20].page, t.rows[20].texts[:3]) == (
+        2, ["21", "Persentase capaian indikator kinerja nomor 21 urusan pariwisata", "38,04 %"])
+    assert [r.texts[0] for r in t.rows] == [str(i) for i in range(1, 36)]
+    assert t.lost_words == []
