@@ -39,6 +39,8 @@ class Block:
     first_on_page: bool = False
     last_on_page: bool = False
     content_top: float = 0.0  # top of the page's first content line (after running headers)
+    # words inside the block's box that are in none of its lines nor its caption (see `table_quality`)
+    stray: list[Word] = field(default_factory=list)
 
     @property
     def caption(self) -> str:
@@ -283,6 +285,7 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
     for b in blocks:
         b.page_width, b.page_height, b.content_top = page.width, page.height, content_top
         b.caption_lines, b.context_lines = _caption_above(b, lines, blocks)
+    _find_stray(blocks, lines)
     if blocks:
         blocks[0].first_on_page = True
         blocks[-1].last_on_page = True
@@ -290,6 +293,15 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
     tail = [l for l in lines if l.top > floor]
     start = next((k for k, l in enumerate(tail) if CAPTION.match(l.text)), None)
     return blocks, (tail[start:start + 6] if start is not None else [])
+
+
+def _find_stray(blocks: list[Block], lines: list[Line]) -> None:
+    """Words whose centre lies inside a block's box but that no block took as a line and no block took
+    as caption or context: a table that drops them has lost them."""
+    placed = {id(w) for b in blocks for l in b.lines + b.caption_lines + b.context_lines for w in l.words}
+    for b in blocks:
+        b.stray = [w for l in lines for w in l.words if id(w) not in placed
+                   and b.x0 - 2 <= w.xc <= b.x1 + 2 and b.top - 2 <= w.yc <= b.bottom + 2]
 
 
 def _split_at_prose(lines: list[Line], content_x0: float, content_x1: float, prose: bool = True) -> list[list[Line]]:

@@ -139,6 +139,8 @@ class LogicalTable:
     context: str = ""  # the text just before the caption (a heading or sentence), to help identify untitled tables
     ruled: bool = True
     flags: set[str] = field(default_factory=set)
+    # words printed inside the table's frame that are in no cell, header or title (should be none)
+    lost_words: list[Word] = field(default_factory=list)
 
     def header_path(self, col: int) -> str:
         """Every header text above a physical column, top to bottom."""

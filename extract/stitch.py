@@ -50,8 +50,13 @@ def _header_lines(block: Block) -> list[Line]:
 
 
 def _signature(block: Block) -> str:
-    lines = _header_lines(block)
-    text = " ".join(l.text for l in lines)
+    if _is_lattice(block):
+        # a ruled block that opens on a row of data prints no header, whatever its first lines say: a
+        # wrapped name can put a line above the row's number ('Persentase capaian ...' over '21')
+        bands = _title_bands_removed(_ruled_bands(block)[1])[1]
+        if not bands or not _looks_header(bands[0]):
+            return ""
+    text = " ".join(l.text for l in _header_lines(block))
     if len(HEADER_WORDS.findall(text)) < 2:
         return ""
     # a bag of words: the order of lines in a multi-row header depends on vertical centring
@@ -113,12 +118,42 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
 # ---------------------------------------------------------------- one logical table
 
 
+def _is_lattice(block: Block) -> bool:
+    """Ruled with vertical rules too; a block ruled with horizontal lines only takes its columns from
+    white space."""
+    return block.ruled and len(grid.ruled_columns(block)) >= 3
+
+
+def _title_bands_removed(bands: list[Band]) -> tuple[list[str], list[Band]]:
+    """Title lines printed inside the table's frame (an Excel sheet's title rows, merged over every
+    column, above the header): their bands, and the bands below them."""
+    n_cols = max((z for b in bands for _, z in b.spans), default=0) + 1
+    k = 0
+    while k < len(bands) - 1 and n_cols >= 3:
+        filled = [span for span, c in zip(bands[k].spans, bands[k].cells) if c.text]
+        if len(filled) != 1 or filled[0][1] - filled[0][0] + 1 < n_cols - 1:
+            break
+        k += 1
+    if k and (_header_count(bands[k:]) or CAPTION.match(bands[0].text)):
+        return bands[:k], bands[k:]
+    return [], bands
+
+
 def build_table(blocks: list[Block]) -> LogicalTable | None:
     first = blocks[0]
-    # a block ruled with horizontal lines only takes its columns from white space
-    lattice = first.ruled and len(grid.ruled_columns(first)) >= 3
+    lattice = _is_lattice(first)
+    printed = [w for b in blocks for l in b.lines for w in l.words] + [w for b in blocks for w in b.stray]
+    kept: set[int] = set()  # the words that ended in a title, the header or a row
+
+    def keep(bands: list[Band]) -> None:
+        kept.update(id(w) for b in bands for c in b.cells for w in c.words)
+
+    titles: list[Band] = []
     if lattice:
         per_block = [_ruled_bands(b) for b in blocks]
+        if per_block[0][1]:
+            titles, inner = _title_bands_removed(per_block[0][1])
+            per_block[0] = (per_block[0][0], inner)
     else:
         per_block = _unruled_bands(blocks)
     if not per_block or not per_block[0][1]:
@@ -141,6 +176,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     if top_header:
         n_head = len(top_header) + _header_count(bands0[len(top_header):], top_header[0])
     head_bands = bands0[:n_head]
+    keep(titles + head_bands)
     header, numbers = _header_from_bands(head_bands, n_cols)
     if not lattice:
         from_words = blocks_header_cells(blocks, xs0)
@@ -162,6 +198,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 or _is_number_band(body[0])
                 or _header_remnant(body[0], head_words)
             ):
+                keep(body[:1])
                 body = body[1:]
                 flags.add("header_removed")
         mapped = [_to_columns(band, xs, xs0, block, first, n_cols, weights) for band in body]
@@ -170,6 +207,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
             if not any(c.text for c in cells):
                 continue
             if _is_number_band(band):
+                keep([band])
                 flags.add("header_removed")
                 continue
             row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
@@ -182,6 +220,7 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
             rows.append(row)
     if not rows:
         return None
+    kept.update(id(w) for r in rows for c in r.cells for w in c.words)
     return LogicalTable(
         page_start=first.page,
         page_end=last_page,  # a page holding only a repeated header adds no row
@@ -189,10 +228,11 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
         header=header,
         column_numbers=numbers,
         rows=rows,
-        caption=first.caption,
+        caption=" ".join([first.caption] + [b.text for b in titles]).strip(),
         context=" ".join(l.text for l in first.context_lines),
         ruled=lattice,
         flags=flags,
+        lost_words=[w for w in printed if id(w) not in kept],
     )
 
 
@@ -364,13 +404,18 @@ def _header_remnant(b: Band, head_words: set[str]) -> bool:
 _CODE_START = re.compile(r"^\s*'?[0-9X]{1,2}(\.[0-9X]{1,2}){2,}\b")
 
 
+# a header cell that numbers a period: 'Tahun 1', 'Tahun ke-2', 'Triwulan III', 'TW 4'
+PERIOD_CELL = re.compile(r"^(tahun|tw|triwulan|semester|kuartal)\s*(ke\s*)?-?\s*([1-9]|10|[IVX]{1,4})$", re.I)
+
+
 def _looks_header(b: Band) -> bool:
     texts = [c.text for c in b.cells if c.text]
     if not texts:
         return False
-    if grid.data_like(" ".join(texts)) or any(_CODE_START.match(t) for t in texts):
+    values = [t for t in texts if not PERIOD_CELL.match(t.strip())]
+    if grid.data_like(" ".join(values)) or any(_CODE_START.match(t) for t in texts):
         return False
-    hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()))
+    hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()) or PERIOD_CELL.match(t.strip()))
     return hits * 2 >= len(texts) and hits >= 1
 
 

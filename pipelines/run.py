@@ -23,6 +23,7 @@ from pathlib import Path
 from extract import ExtractError, OcrSettings, extract_document
 from extract.ocr import OcrDeferred, OcrWord
 from normalize.document import document_meta
+from normalize.quality import table_quality
 from normalize.rows import normalize_table
 from normalize.scale import confirm_thousands
 from normalize.templates import identify, plan_period
@@ -90,6 +91,7 @@ def _records(doc: dict, extracted) -> FileResult:
     for k, t in enumerate(extracted.tables, start=1):
         ident = identify(t, kind)
         nt = normalize_table(t, ident, period)
+        quality = table_quality(t, nt)
         codes.append(nt.table_code)
         table_id = f"{doc_id}-t{k:02d}"
         result.tables.append({
@@ -97,7 +99,8 @@ def _records(doc: dict, extracted) -> FileResult:
             "title": t.caption or None, "page_start": t.page_start, "page_end": t.page_end, "n_rows": len(nt.rows),
             "columns": [c.name for c in nt.columns], "header": [c.header for c in nt.columns],
             "column_numbers": [c.number for c in nt.columns], "ruled": t.ruled, "flags": sorted(t.flags),
-            "number_locale": nt.locale,
+            "number_locale": nt.locale, "words_lost": quality.words_lost, "numbers_unread": quality.numbers_unread,
+            "cells_without_header": quality.cells_without_header,
         })
         for r in nt.rows:
             result.rows.append({

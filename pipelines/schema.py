@@ -47,6 +47,9 @@ TABLES = pa.schema([
     _f("ruled", pa.bool_(), "True when the table is drawn with rulings; False when cells were found from white space."),
     _f("flags", pa.list_(pa.string()), "header_removed (repeated headers dropped), split_row_joined (a row split by a page break was rejoined)."),
     _f("number_locale", pa.string(), "id (1.234,56) or us (1,234.56): how numbers of this table were read."),
+    _f("words_lost", pa.int32(), "Quality: words printed inside the table's frame that are in no cell, header or title (0 on a table read whole)."),
+    _f("numbers_unread", pa.int32(), "Quality: cells of value columns holding digits that were read as text, neither a number nor a flagged parse status (values.parse_status)."),
+    _f("cells_without_header", pa.int32(), "Quality: cells with text under a column that has no header, in a table that prints one (rows that do not fit the header's columns)."),
 ])
 
 ROWS = pa.schema([
