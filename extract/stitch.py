@@ -22,7 +22,8 @@ HEADER_WORDS = re.compile(
     r"\b(kode|no\.?|nomor|urusan|bidang|program|kegiatan|indikator|kinerja|target|realisasi|capaian|lokasi|pagu|"
     r"indikatif|kebutuhan|dana|sumber|catatan|keterangan|satuan|tahun|rencana|prakiraan|maju|tingkat|anggaran|"
     r"rasio|uraian|sasaran|tujuan|kondisi|awal|akhir|penanggung|jawab|perangkat|outcome|output|renstra|renja|rkpd|"
-    r"rancangan|hasil|analisis|penting|volume|besaran|usulan|(rp\.?))\b",
+    r"rancangan|hasil|analisis|penting|volume|besaran|usulan|nama|nip|jabatan|pangkat|golongan|pendidikan|kriteria|"
+    r"(rp\.?))\b",
     re.I,
 )
 # a header row of years under 'Anggaran pada Tahun ke-' (2019 | 2020 | ...) or 'Tahun ke-1 ... ke-5'
@@ -101,6 +102,8 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
             return False
     if sig and group.header_sig and not _similar(sig, group.header_sig):
         return False
+    if _is_lattice(prev) and _is_lattice(b) and not _same_grid(prev, b):
+        return False  # Word and Excel print every page of a table on the same column rules
     if sig and not group.header_sig:
         # only a header's top rows (or nothing but a caption) fit at the foot of the previous page
         header_only = len(group.blocks) == 1 and len(prev.lines) <= 4 and not any(grid.data_like(l.text) for l in prev.lines)
@@ -113,6 +116,19 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
     w_prev = (prev.x1 - prev.x0) / (prev.page_width or 1)
     w_b = (b.x1 - b.x0) / (b.page_width or 1)
     return abs(w_prev - w_b) < 0.2
+
+
+def _same_grid(a: Block, b: Block, tol: float = 6.0) -> bool:
+    """Do two ruled blocks stand on the same column rules: the same outer edges, and most rules of the
+    block with fewer of them at a rule of the other (a page may merge cells and hide a rule or two)?"""
+    xa, xb = grid.ruled_columns(a), grid.ruled_columns(b)
+    scale = (a.page_width / b.page_width) if a.page_width and b.page_width else 1.0
+    xb = [x * scale for x in xb]
+    if abs(xa[0] - xb[0]) > tol or abs(xa[-1] - xb[-1]) > tol:
+        return False
+    fewer, more = sorted((xa, xb), key=len)
+    hits = sum(1 for x in fewer if any(abs(x - y) <= tol for y in more))
+    return hits * 2 >= len(fewer)
 
 
 # ---------------------------------------------------------------- one logical table
@@ -368,9 +384,20 @@ def _header_count(bands: list[Band], above: Band | None = None) -> int:
             n += 1
         elif n and _is_index_band(b, bands[:n]):
             n += 1
+        elif i == 0 and _bold_labels(b, bands[1:2]):
+            n += 1
         else:
             break
     return n
+
+
+def _bold_labels(b: Band, below: list[Band]) -> bool:
+    """A first row of bold labels over rows that are not all bold is a header, whatever its words
+    ('NAMA | NIP | PANGKAT/RUANG' of a staff list)."""
+    filled = [c for c in b.cells if c.text]
+    if len(filled) < 2 or not all(c.bold for c in filled) or grid.data_like(b.text):
+        return False
+    return bool(below) and not all(c.bold for c in below[0].cells if c.text)
 
 
 def _plain_under_bold(b: Band, first: Band) -> bool:
@@ -404,8 +431,11 @@ def _header_remnant(b: Band, head_words: set[str]) -> bool:
 _CODE_START = re.compile(r"^\s*'?[0-9X]{1,2}(\.[0-9X]{1,2}){2,}\b")
 
 
-# a header cell that numbers a period: 'Tahun 1', 'Tahun ke-2', 'Triwulan III', 'TW 4'
-PERIOD_CELL = re.compile(r"^(tahun|tw|triwulan|semester|kuartal)\s*(ke\s*)?-?\s*([1-9]|10|[IVX]{1,4})$", re.I)
+# a header cell that numbers a period: 'Tahun 1', 'Tahun ke-2', 'Triwulan III', 'TW 4'; or a year with its
+# unit: '2016 (Jiwa)', '2019 (Rp)'
+PERIOD_CELL = re.compile(r"^(tahun|tw|triwulan|semester|kuartal)\s*(ke\s*)?-?\s*([1-9]|10|[IVX]{1,4})$"
+                         r"|^(19|20)\d\d\s*\([^)\d]{1,12}\)$", re.I)
+LETTER_SPACED = re.compile(r"^(\w\s)+\w$")  # 'N A M A', 'J A B A T A N'
 
 
 def _looks_header(b: Band) -> bool:
@@ -415,6 +445,7 @@ def _looks_header(b: Band) -> bool:
     values = [t for t in texts if not PERIOD_CELL.match(t.strip())]
     if grid.data_like(" ".join(values)) or any(_CODE_START.match(t) for t in texts):
         return False
+    texts = [t.replace(" ", "") if LETTER_SPACED.match(t.strip()) else t for t in texts]
     hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()) or PERIOD_CELL.match(t.strip()))
     return hits * 2 >= len(texts) and hits >= 1
 

@@ -84,3 +84,27 @@ def test_an_excel_table_with_its_title_inside_the_frame_and_no_repeated_header()
         2, ["21", "Persentase capaian indikator kinerja nomor 21 urusan pariwisata", "38,04 %"])
     assert [r.texts[0] for r in t.rows] == [str(i) for i in range(1, 36)]
     assert t.lost_words == []
+
+
+def test_tables_on_consecutive_pages_with_other_column_rules_are_other_tables():
+    # ../shared/realdocs frisdiandi ... lakip_dispar-18.docx rendered by LibreOffice, pages 24-28 (now 1-5):
+    # five Word tables. A table that ends a page is not continued by the next page's table when that one
+    # stands on other column rules (p.1 -> p.2, p.4 -> p.5), even without a caption or a known header.
+    from pathlib import Path
+
+    from extract import extract_document
+
+    doc = extract_document(Path(__file__).parent / "data" / "lakip-dispar-2018-p24-28.pdf")
+    spans = [(t.page_start, t.page_end, t.n_cols, len(t.rows)) for t in doc.tables]
+    assert spans == [(1, 1, 6, 14), (2, 3, 6, 23), (3, 4, 4, 29), (5, 5, 4, 8), (5, 5, 4, 5)]
+    staff = doc.tables[1]
+    # a letter-spaced header ('N A M A', 'J A B A T A N') is a header; the rule under PANGKAT/RUANG moves
+    assert [(h.text, h.first_col, h.last_col) for h in staff.header] == [
+        ("N O", 0, 0), ("N A M A", 1, 1), ("N I P", 2, 2), ("PANGKAT/RUANG", 3, 4), ("J A B A T A N", 5, 5)]
+    assert staff.rows[1].texts == ["1", "HENDRI FAUZAN,AP.M.Si", "19740409 199501 1 001", "",
+                                   "Pembina Tk.I /IV.b", "Kepala Dinas Pariwisata"]
+    # 'Pendidikan' is merged over the three header rows; '2016 (Jiwa)' is a header cell, not a row
+    pendidikan = doc.tables[3]
+    assert pendidikan.header_path(1) == "Tahun / 2016 (Jiwa)"
+    assert [r.texts for r in pendidikan.rows[:2]] == [["SD", "0", "0", "0"], ["SLTP", "0", "0", "0"]]
+    assert pendidikan.rows[-1].texts == ["Jumlah", "22", "21", "22"]
