@@ -1,31 +1,26 @@
 """Open a PDF safely and read its pages as words and rulings.
 
 Checks the file before parsing (empty, not a PDF, encrypted, damaged) and raises the matching
-`extract.errors` exception with a plain reason. Pages are read with pdfplumber, which applies
-/Rotate, so a landscape table stored sideways on a portrait page comes out upright.
+`extract.errors` exception with a plain reason. `read_pages` reads pages with one of the `BACKENDS`
+(PDFium, fast; pdfplumber, the reference), each returning the same `Page`s: words and rulings
+in the displayed orientation (/Rotate applied), so a landscape table stored sideways on a portrait page
+comes out upright. What both readers share lives here: the word settings, bold from the font name, the
+baseline repair, and which painted lines and rectangles are rulings. `prescan` is the fast first pass.
 """
 
 from __future__ import annotations
 
-import gc
-import logging
-import os
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .errors import DamagedPdf, EmptyFile, Encrypted, NotAPdf
-from .model import Page, Ruling, Word
-
-log = logging.getLogger(__name__)
-
-# pdfminer is chatty about damaged objects; a damaged file is reported through our own status.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+from .model import Page, Ruling
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b|-b\b", re.I)
 MIN_TEXT_CHARS = 25  # a page with fewer characters than this has no usable text layer
@@ -69,138 +64,101 @@ def _describe_head(head: bytes) -> str:
     return "no %PDF- header"
 
 
-FONT_CACHE_MB = 50  # grown by more since the file was opened, the fonts pdfminer parsed are dropped after each page
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-PAGES_PER_OPEN = 12  # pdfminer caches every decoded object of an open file: reopen to keep memory flat
+# --- the reader interface ---------------------------------------------------------------------------
+#
+# A backend is a module with `read_pages(path, pages) -> Iterator[Page]`: the pages (1-based `pages`,
+# default all) with words, rulings and image cover in the displayed orientation. A page it cannot parse
+# comes back empty (and is logged); a file it cannot open raises `DamagedPdf`. Backends are imported
+# when first used, so a process never loads a parser it does not use.
+
+BACKENDS = {
+    "pdfium": "pdfium_reader",  # PDFium through pypdfium2 (extract/pdfium_reader.py)
+    "pdfplumber": "plumber_reader",  # pdfplumber/pdfminer: the reference the tests hold PDFium against
+}
+DEFAULT_BACKEND = "pdfplumber"
 
 
-def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
-    """Yield the pages of `path` (1-based `pages`, default all) with words, rulings and image cover."""
-    wanted = pages
-    start = 0
-    while True:
-        try:
-            pdf = pdfplumber.open(str(path))
-        except Exception as ex:  # pdfminer raises many types on broken files
-            raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
-        opened_mb = _rss_mb()
-        with pdf:
-            if wanted is None:
-                wanted = list(range(1, len(pdf.pages) + 1))
-            chunk = wanted[start:start + PAGES_PER_OPEN]
-            for number in chunk:
-                yield _read_one(pdf, path, number, opened_mb)
-        # pdfminer's objects hold reference cycles: free the closed file's cache now, not at some later GC
-        gc.collect()
-        start += PAGES_PER_OPEN
-        if start >= len(wanted):
-            return
+def read_pages(path: Path, pages: list[int] | None = None, backend: str = DEFAULT_BACKEND) -> Iterator[Page]:
+    """Yield the pages of `path` (1-based `pages`, default all) as `backend` reads them (see `BACKENDS`)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown PDF reader {backend!r}; one of {', '.join(BACKENDS)}")
+    reader = importlib.import_module(f".{BACKENDS[backend]}", __package__)
+    return reader.read_pages(path, pages)
 
 
-def _read_one(pdf, path: Path, number: int, opened_mb: float | None = None) -> Page:
-    pp = pdf.pages[number - 1]
-    try:
-        return _read_page(pp, number)
-    except Exception as ex:  # one unreadable page must not lose the rest of the document
-        log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
-        return Page(number=number, width=0, height=0, words=[], rulings=[])
-    finally:
-        pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
-        # pdfminer keeps every font it parsed until the file is closed, and some fonts take tens of MB
-        # (Bappeda Renstra: +50 MB on each of pages 43, 54, 56 and 59). Once this file has grown the process
-        # by more than a budget, drop them: parsing a font again costs time, so small fonts stay cached.
-        rss = _rss_mb()
-        fonts = getattr(getattr(pdf, "rsrcmgr", None), "_cached_fonts", None)
-        if rss is not None and opened_mb is not None and rss - opened_mb > FONT_CACHE_MB and fonts is not None:
-            fonts.clear()
+# --- what both readers share: how words are made and what counts as a ruling ---------------------------
+
+# pdfplumber's `extract_words` settings the word grouping follows in both readers
+WORD_RULES = {"x_tolerance": 2.5, "y_tolerance": 1.5}
+# pdfplumber expands these ligatures in words (`pdfplumber.utils.text.LIGATURES`)
+LIGATURES = {"\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb01": "fi", "\ufb02": "fl", "\ufb06": "st",
+             "\ufb05": "st"}
 
 
-def _rss_mb() -> float | None:
-    """This process's resident memory in MB, where /proc tells it (Linux); else None."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * _PAGE_SIZE / 2**20
-    except (OSError, ValueError, IndexError):
-        return None
+def is_bold(fontname: str) -> bool:
+    return bool(_BOLD.search(fontname or ""))
 
 
-def _read_page(pp, number: int) -> Page:
-    raw = pp.extract_words(x_tolerance=2.5, y_tolerance=1.5, keep_blank_chars=False,
-                           extra_attrs=["fontname", "size"], return_chars=pp.rotation == 0)
-    words = []
-    for w in raw:
-        if not w["text"].strip() or not w.get("upright", True):
-            continue
-        top, bottom = _vertical_extent(w, float(pp.height))
-        words.append(Word(
-            text=w["text"],
-            x0=float(w["x0"]),
-            x1=float(w["x1"]),
-            top=top,
-            bottom=bottom,
-            bold=bool(_BOLD.search(w.get("fontname") or "")),
-            size=float(w.get("size") or 0),
-        ))
-    rulings = _rulings(pp)
-    area = float(pp.width * pp.height) or 1.0
-    cover = 0.0
-    for im in pp.images:
-        w = max(0.0, min(float(im["x1"]), pp.width) - max(float(im["x0"]), 0))
-        h = max(0.0, min(float(im["bottom"]), pp.height) - max(float(im["top"]), 0))
-        cover += w * h / area
-    return Page(
-        number=number,
-        width=float(pp.width),
-        height=float(pp.height),
-        words=words,
-        rulings=rulings,
-        rotation=int(pp.rotation or 0),
-        n_chars=len(pp.chars),
-        image_cover=min(1.0, cover),
-    )
-
-
-def _vertical_extent(w: dict, height: float) -> tuple[float, float]:
-    """The word's top and bottom. pdfminer places a glyph box from the font's descent; a font whose
+def vertical_extent(top: float, bottom: float, size: float, baseline: float | None) -> tuple[float, float]:
+    """A word's top and bottom. pdfminer places a glyph box from the font's descent; a font whose
     descriptor is wrong puts the box below the baseline (Cambria in some Word exports: 12 pt too low,
     text then falls into the next table row). Then the box is rebuilt from the baseline."""
-    top, bottom = float(w["top"]), float(w["bottom"])
-    chars = w.get("chars")
-    if not chars:
+    if baseline is None:
         return top, bottom
-    size = float(w.get("size") or (bottom - top))
-    baseline = min(height - float(c["matrix"][5]) for c in chars)
+    size = size or (bottom - top)
     if top > baseline - 0.3 * size:
         return baseline - 0.8 * size, baseline + 0.2 * size
     return top, bottom
 
 
-def _rulings(pp) -> list[Ruling]:
+_SINGLE_PRECISION = 1e-3  # PDFium gives coordinates as 32-bit floats: 3.0 may come back as 2.9999998
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A straight line or an axis-aligned rectangle painted on the page (displayed coordinates), as
+    pdfminer classifies path objects; `stroke` and `fill` say how it is painted."""
+
+    kind: str  # "line" or "rect"
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    stroke: bool
+    fill: bool
+
+
+def rulings_from_shapes(shapes: list[Shape], page_width: float) -> list[Ruling]:
     """Lines drawn on the page: stroked lines, thin rectangles (how Word and Excel draw borders) and the
     sides of stroked rectangles. A filled rectangle inside one cell is shading (Word shades each line of
     a paragraph): its sides would invent rows and columns. A filled band across many cells (a header
-    background) does separate rows, so its sides count."""
+    background) does separate rows, so its sides count. Lines come first, then rectangles, each in the
+    order the page draws them."""
     out: list[Ruling] = []
+    eps = _SINGLE_PRECISION  # a threshold met exactly in the PDF is met by both readers
 
     def add(x0: float, top: float, x1: float, bottom: float) -> None:
         # orientation from geometry: pdfplumber's labels are computed before /Rotate is applied
         if x1 - x0 >= bottom - top:
-            if x1 - x0 >= 3:
+            if x1 - x0 >= 3 - eps:
                 out.append(Ruling(x0, (top + bottom) / 2, x1, (top + bottom) / 2))
-        elif bottom - top >= 3:
+        elif bottom - top >= 3 - eps:
             out.append(Ruling((x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
 
-    for ln in pp.lines:
-        add(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"]))
+    for ln in shapes:
+        if ln.kind == "line":
+            add(ln.x0, ln.top, ln.x1, ln.bottom)
     dots: dict[int, list[float]] = {}
-    for r in pp.rects:
-        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
-        if max(x1 - x0, bottom - top) <= 1.5:
+    for r in shapes:
+        if r.kind != "rect":
+            continue
+        x0, top, x1, bottom = r.x0, r.top, r.x1, r.bottom
+        if max(x1 - x0, bottom - top) <= 1.5 + eps:
             dots.setdefault(round((top + bottom) / 2), []).append((x0 + x1) / 2)
             continue
-        if min(x1 - x0, bottom - top) <= 2.5:
+        if min(x1 - x0, bottom - top) <= 2.5 + eps:
             add(x0, top, x1, bottom)
-        elif r.get("stroke") or (x1 - x0) >= 0.3 * float(pp.width):
+        elif r.stroke or (x1 - x0) >= 0.3 * page_width:
             add(x0, top, x1, top)
             add(x0, bottom, x1, bottom)
             add(x0, top, x0, bottom)
@@ -208,7 +166,7 @@ def _rulings(pp) -> list[Ruling]:
     # a dashed rule pdfminer does not see still leaves a dot where it meets each column rule: a row of
     # such junctions across the page is a horizontal rule
     for y, xs in dots.items():
-        if len(xs) >= 3 and max(xs) - min(xs) >= 0.3 * float(pp.width):
+        if len(xs) >= 3 and max(xs) - min(xs) >= 0.3 * page_width:
             out.append(Ruling(min(xs), float(y), max(xs), float(y)))
     return out
 
