@@ -129,6 +129,8 @@ def test_column_number_rows():
     assert ot.is_column_number_row(["1", "2", "3", "", "4"])
     assert ot.is_column_number_row(["(1)", "(2)", "(3)"])
     assert ot.is_column_number_row(["6", "7", "8", "9=(8/7)"])
+    assert ot.is_column_number_row(["1", "2", "5", "6", "7"])  # columns 3 and 4 hidden in the source
+    assert not ot.is_column_number_row(["6", "8", "9"])
     assert not ot.is_column_number_row(["1.", "2008", "22.522"])
     assert not ot.is_column_number_row(["I", "0", "0", "0"])
 

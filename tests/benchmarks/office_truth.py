@@ -22,16 +22,18 @@ Steps, per file:
    as shown", i.e. with its number format applied. In a ruled sheet, sheet rows with no horizontal
    rule between them (in any column) are one row, their texts joined per column (a name typed over
    three sheet rows prints as one cell), unless the lower one holds a number or a code of its own (a
-   record drawn without a rule). A number in the General format shows as many decimals as its column
-   is wide, which the CSV export does not apply: a long decimal that is not in its page's text takes
-   the first of its roundings that is (``general_decimals_rounded``). Bold is not recorded.
+   record drawn without a rule); likewise sheet columns with a vertical rule between them on fewer
+   than half of the rows with text there are one column (a '-' typed in a column of its own). A number in the General
+   format shows as many decimals as its column is wide, which the CSV export does not apply: a long
+   decimal that is not in its page's text takes the first of its roundings that is
+   (``general_decimals_rounded``). Bold is not recorded.
 3. Render: ``soffice --convert-to pdf``. A sheet wider than its page would print down, then across (a
    row's numbers on other pages than its name); the copy that is rendered has every sheet set to fit
    all its columns in one page width (openpyxl: ``fitToPage``, ``fitToWidth=1``, ``fitToHeight=0``;
    a sheet without a print area gets one up to its last value or border, else columns that are only
-   formatted, far to the right, would shrink the print to nothing),
-   listed in ``fit_to_width`` of the manifest; ``wider_than_page`` names the sheets that needed it
-   (an estimate: openpyxl's column widths at the sheet's scale against its paper).
+   formatted, far to the right, would shrink the print to nothing), listed in ``fit_to_width`` of
+   the manifest; ``wider_than_page`` names the sheets that needed it (an estimate: openpyxl's column
+   widths at the sheet's scale against its paper).
 4. Header, captions and data (the rule):
    - columns that hold no text in any row are dropped (a merged cell's span shrinks with them);
    - caption rows: leading rows holding at most one text, above the first row with two or more
@@ -43,7 +45,8 @@ Steps, per file:
      texts and holds no number (sub-headers drawn without vertical merges), unless that first row
      already looks like data (a dotted code such as ``1.24.06`` or a grouped number such as
      ``4.251.889``), then there is no header; then a column-number row right under them
-     (``1 2 3 4 ...``, ``(1) (2) ...``, ``8=(7/6)``: consecutive, or two starting at 1 or 2) is header;
+     (``1 2 3 4 ...``, ``(1) (2) ...``, ``8=(7/6)``, ``1 2 5 6 7``: rising from 1 or 2, or
+     consecutive from any number) is header;
    - data rows: the rest, without empty rows and without rows that repeat a header row verbatim.
    A column is numeric (``numeric_cols``) when at least half of its non-empty data cells are numbers.
 5. Tables left out, with the reason counted: one column; fewer than 2 data rows; a layout table
@@ -510,7 +513,11 @@ def sheet_table(ws, shown: list[list[str]] | None) -> RawTable | None:
     above = [" ".join(t for c in range(c0, c1 + 1) if c not in hidden_c and (t := text(r, c)))
              for r in range(r0, tr0) if r not in hidden_r]
     marked = {ri[r] for r in _print_title_rows(ws) if r in ri}
-    starts = band_starts(ws, rows, cols, slots) if boxed else list(range(len(rows)))
+    if boxed:
+        starts = band_starts(ws, rows, cols, slots)
+        slots = merge_columns(slots, column_groups(ws, rows, cols, slots))
+    else:
+        starts = list(range(len(rows)))
     slots, marked = merge_bands(slots, starts, marked)
     return RawTable(ws.title, slots, marked, [t for t in above if t])
 
@@ -536,6 +543,48 @@ def band_starts(ws, rows: list[int], cols: list[int], slots: list[list[Cell | No
         if ruled or own:
             starts.append(i)
     return starts
+
+
+def column_groups(ws, rows: list[int], cols: list[int], slots: list[list[Cell | None]]) -> list[list[int]]:
+    """Indexes (into `cols`) of the sheet columns that print as one column: a vertical rule between
+    them on fewer than half of the rows with text on either side (outside merged ranges), e.g. a '-'
+    typed in a column of its own before the text."""
+    inside = set()  # (row, left column) pairs where a merged range crosses the boundary to the right
+    for mr in ws.merged_cells.ranges:
+        for r in range(mr.min_row, mr.max_row + 1):
+            for c in range(mr.min_col, mr.max_col):
+                inside.add((r, c))
+    groups = [[0]] if cols else []
+    for i in range(1, len(cols)):
+        left, right = cols[i - 1], cols[i]
+        inked = [r for k, r in enumerate(rows) if (r, left) not in inside
+                 and any(s is not None and s.text for s in slots[k][i - 1:i + 1])]
+        ruled = sum(1 for r in inked if (ws.cell(r, left).border.right and ws.cell(r, left).border.right.style)
+                    or (ws.cell(r, right).border.left and ws.cell(r, right).border.left.style))
+        if not inked or ruled * 2 >= len(inked):
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    return groups
+
+
+def merge_columns(slots: list[list[Cell | None]], groups: list[list[int]]) -> list[list[Cell | None]]:
+    """One column per group: a row's texts in the group joined with a space; column spans counted in
+    groups."""
+    group_of = {c: g for g, cs in enumerate(groups) for c in cs}
+    out: list[list[Cell | None]] = []
+    for row in slots:
+        new: list[Cell | None] = []
+        for g, cs in enumerate(groups):
+            origins = [(c, row[c]) for c in cs if row[c] is not None]
+            if not origins:
+                new.append(None)
+                continue
+            last = min(max(c + s.colspan - 1 for c, s in origins), len(row) - 1)
+            new.append(Cell(" ".join(s.text for _, s in origins if s.text), origins[0][1].rowspan,
+                            group_of[last] - g + 1))
+        out.append(new)
+    return out
 
 
 def merge_bands(slots: list[list[Cell | None]], starts: list[int], marked: set[int]
@@ -607,9 +656,10 @@ def is_column_number_row(cells: list[str]) -> bool:
         if not m:
             return False
         nums.append(int(m.group(1)))
+    rising = all(b > a for a, b in zip(nums, nums[1:]))
     if len(nums) == 2:
-        return nums[0] <= 2 and nums[1] > nums[0]
-    return len(nums) >= 3 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+        return rising and nums[0] <= 2
+    return len(nums) >= 3 and rising and (nums[0] <= 2 or all(b == a + 1 for a, b in zip(nums, nums[1:])))
 
 
 def splits_every_span(top: list[Cell | None], below: list[Cell | None]) -> bool:
@@ -722,7 +772,8 @@ def row_keys(cells: list[str]) -> tuple[str, ...]:
 
 def walk_rows(rows: list[list[str]], pages: list[str], start: int) -> tuple[list[int | None], int, int]:
     """Page of each row, looking from `start` on, never back, at most 3 pages past the last row found;
-    rows not found; rows found by one of their two specific keys (not by a first line alone)."""
+    rows not found; how surely they were found (2 a row by its first 40 letters and digits, 1 by its
+    first long cell, 0 by a first line alone)."""
     cur, found_any, missing, sure = start, False, 0, 0
     row_pages: list[int | None] = []
     for cells in rows:
@@ -732,7 +783,8 @@ def walk_rows(rows: list[list[str]], pages: list[str], start: int) -> tuple[list
             last = min(len(pages), cur + 3)
             hit = next((p for p in range(cur, last + 1) if any(k in pages[p - 1] for k in keys)), None)
             missing += hit is None
-            sure += hit is not None and any(k in pages[hit - 1] for k in keys[:2])
+            if hit is not None:  # the whole row's start in one piece counts most
+                sure += 2 if keys[0] in pages[hit - 1] else 1 if keys[1] in pages[hit - 1] else 0
         if hit is not None:
             cur, found_any = hit, True
         row_pages.append(hit if hit is not None else (cur if found_any else None))
