@@ -2,7 +2,7 @@
 
 Checks the file before parsing (empty, not a PDF, encrypted, damaged) and raises the matching
 `extract.errors` exception with a plain reason. `read_pages` reads pages with one of the `BACKENDS`
-(PDFium, fast; pdfplumber, the reference), each returning the same `Page`s: words and rulings
+(PDFium on the hot path; pdfplumber, the reference), each returning the same `Page`s: words and rulings
 in the displayed orientation (/Rotate applied), so a landscape table stored sideways on a portrait page
 comes out upright. What both readers share lives here: the word settings, bold from the font name, the
 baseline repair, and which painted lines and rectangles are rulings. `prescan` is the fast first pass.
@@ -72,10 +72,10 @@ def _describe_head(head: bytes) -> str:
 # when first used, so a process never loads a parser it does not use.
 
 BACKENDS = {
-    "pdfium": "pdfium_reader",  # PDFium through pypdfium2 (extract/pdfium_reader.py)
+    "pdfium": "pdfium_reader",  # PDFium through pypdfium2 (extract/pdfium_reader.py): the hot path
     "pdfplumber": "plumber_reader",  # pdfplumber/pdfminer: the reference the tests hold PDFium against
 }
-DEFAULT_BACKEND = "pdfplumber"
+DEFAULT_BACKEND = "pdfium"
 
 
 def read_pages(path: Path, pages: list[int] | None = None, backend: str = DEFAULT_BACKEND) -> Iterator[Page]:

@@ -1,4 +1,4 @@
-"""Read pages with PDFium (pypdfium2): words, rulings and image cover, some ten times faster than pdfminer.
+"""Read pages with PDFium (pypdfium2): words, rulings and image cover. The reader on the hot path.
 
 It gives the `Page` the pdfplumber reader gives (`tests/test_pdf_readers.py` holds them against each
 other): characters in pdfminer's content order with pdfminer's boxes (across: the advance width from the

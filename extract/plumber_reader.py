@@ -2,15 +2,14 @@
 
 Words are pdfplumber's `extract_words` with `extract.pdf.WORD_RULES`, rulings its lines and rectangles
 turned into `Ruling`s by `extract.pdf.rulings_from_shapes`. pdfplumber applies /Rotate, so a landscape
-table stored sideways on a portrait page comes out upright. `tests/test_pdf_readers.py` uses it to check
-`extract.pdfium_reader`.
+table stored sideways on a portrait page comes out upright. Not on the hot path: `tests/test_pdf_readers.py`
+uses it to check `extract.pdfium_reader`. It holds every font and object pdfminer parsed until the file is
+closed (tens of MB on some documents): fine for the pages a test reads, not for a corpus.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,59 +24,23 @@ log = logging.getLogger(__name__)
 # pdfminer is chatty about damaged objects; a damaged file is reported through our own status.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-FONT_CACHE_MB = 50  # grown by more since the file was opened, the fonts pdfminer parsed are dropped after each page
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-PAGES_PER_OPEN = 12  # pdfminer caches every decoded object of an open file: reopen to keep memory flat
-
 
 def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
     """Yield the pages of `path` (1-based `pages`, default all) with words, rulings and image cover."""
-    wanted = pages
-    start = 0
-    while True:
-        try:
-            pdf = pdfplumber.open(str(path))
-        except Exception as ex:  # pdfminer raises many types on broken files
-            raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
-        opened_mb = _rss_mb()
-        with pdf:
-            if wanted is None:
-                wanted = list(range(1, len(pdf.pages) + 1))
-            chunk = wanted[start:start + PAGES_PER_OPEN]
-            for number in chunk:
-                yield _read_one(pdf, path, number, opened_mb)
-        # pdfminer's objects hold reference cycles: free the closed file's cache now, not at some later GC
-        gc.collect()
-        start += PAGES_PER_OPEN
-        if start >= len(wanted):
-            return
-
-
-def _read_one(pdf, path: Path, number: int, opened_mb: float | None = None) -> Page:
-    pp = pdf.pages[number - 1]
     try:
-        return _read_page(pp, number)
-    except Exception as ex:  # one unreadable page must not lose the rest of the document
-        log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
-        return Page(number=number, width=0, height=0, words=[], rulings=[])
-    finally:
-        pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
-        # pdfminer keeps every font it parsed until the file is closed, and some fonts take tens of MB
-        # (Bappeda Renstra: +50 MB on each of pages 43, 54, 56 and 59). Once this file has grown the process
-        # by more than a budget, drop them: parsing a font again costs time, so small fonts stay cached.
-        rss = _rss_mb()
-        fonts = getattr(getattr(pdf, "rsrcmgr", None), "_cached_fonts", None)
-        if rss is not None and opened_mb is not None and rss - opened_mb > FONT_CACHE_MB and fonts is not None:
-            fonts.clear()
-
-
-def _rss_mb() -> float | None:
-    """This process's resident memory in MB, where /proc tells it (Linux); else None."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * _PAGE_SIZE / 2**20
-    except (OSError, ValueError, IndexError):
-        return None
+        pdf = pdfplumber.open(str(path))
+    except Exception as ex:  # pdfminer raises many types on broken files
+        raise DamagedPdf(path, f"the PDF cannot be parsed ({type(ex).__name__}: {ex})") from ex
+    with pdf:
+        for number in pages if pages is not None else range(1, len(pdf.pages) + 1):
+            pp = pdf.pages[number - 1]
+            try:
+                yield _read_page(pp, number)
+            except Exception as ex:  # one unreadable page must not lose the rest of the document
+                log.warning("%s: page %d cannot be parsed: %s", path, number, ex)
+                yield Page(number=number, width=0, height=0, words=[], rulings=[])
+            finally:
+                pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
 
 
 def _read_page(pp, number: int) -> Page:
