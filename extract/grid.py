@@ -115,45 +115,25 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
 def _join_vertical_merges(bands: list[Band], hs: list, xs: list[float], ys: list[float], tol: float) -> None:
     """A cell merged over several rows (rowspan) has no rule under its first row: its text, wherever the
     export placed it (centred, at the bottom, or over two bands), belongs to the merge's first row, as in
-    the Word or Excel source. A band whose top has no rule at all (a row drawn without borders) is no merge,
-    and neither is a column whose cells merely lack their rules (Excel draws a column without borders):
-    there each row prints its own text, apart from the next row's, where a merged cell prints one block."""
+    the Word or Excel source. A band whose top has no rule at all (a row drawn without borders) is no merge."""
     ruled_ys = [y for y in ys if any(abs(r.top - y) <= tol for r in hs)]
-    runs: dict[tuple[int, int], list[tuple[Band, int]]] = {}  # cell span -> the cells of its open run
-    merges: list[list[tuple[Band, int]]] = []
+    roots: dict[tuple[int, int], tuple[Band, int]] = {}  # cell span -> (band, index) of the merge's first row
     for band in bands:
         ruled_top = any(abs(band.top - y) <= tol for y in ruled_ys)
-        mine: dict[tuple[int, int], list[tuple[Band, int]]] = {}
+        mine: dict[tuple[int, int], tuple[Band, int]] = {}
         for k, span in enumerate(band.spans):
             a, z = span
             x0, x1 = xs[a], xs[min(z + 1, len(xs) - 1)]
-            run = runs.get(span)
-            if run is not None and ruled_top and not _rule_covers(hs, band.top, x0, x1, tol):
-                run.append((band, k))
-                mine[span] = run
+            root = roots.get(span)
+            if root is not None and ruled_top and not _rule_covers(hs, band.top, x0, x1, tol):
+                above, j = root
+                if band.cells[k].words:
+                    above.cells[j] = cell_text(above.cells[j].words + band.cells[k].words)
+                    band.cells[k] = Cell("")
+                mine[span] = root
             else:
-                mine[span] = [(band, k)]
-                merges.append(mine[span])
-        runs = mine
-    for run in merges:
-        texts = [(band, k) for band, k in run if band.cells[k].words]
-        if len(run) < 2 or not texts or not _one_block([band.cells[k].words for band, k in texts]):
-            continue
-        (first, j), words = run[0], [w for band, k in texts for w in band.cells[k].words]
-        for band, k in texts:
-            band.cells[k] = Cell("")
-        first.cells[j] = cell_text(words)
-
-
-def _one_block(pieces: list[list[Word]]) -> bool:
-    """Do the texts of consecutive bands form one paragraph (lines at their own leading, not a row apart)?"""
-    for upper, lower in zip(pieces, pieces[1:]):
-        bottom = max(w.bottom for w in upper)
-        top = min(w.top for w in lower)
-        height = min(w.bottom - w.top for w in upper + lower)
-        if top - bottom > 0.6 * height:
-            return False
-    return True
+                mine[span] = (band, k)
+        roots = mine
 
 
 def _rule_covers(hs: list, y: float, x0: float, x1: float, tol: float) -> bool:
@@ -331,7 +311,27 @@ def text_columns(lines: list[Line], x0: float, x1: float, min_gap: float = 2.0) 
                     bounds.append((start + x) / 2)
                 start = None
     bounds.append(float(x1) + 0.5)
-    return bounds
+    return _currency_joined(bounds, lines)
+
+
+_CURRENCY = re.compile(r"^Rp\.?$", re.I)
+
+
+def _currency_joined(bounds: list[float], lines: list[Line]) -> list[float]:
+    """A column that prints only the currency ('Rp.' tab-aligned apart from '4.325.170.000') is part of
+    the amounts' cell on its right: one cell, as in the source, not a column of its own."""
+    words = [w for l in lines for w in l.words]
+    out = list(bounds)
+    k = 1
+    while k < len(out) - 1:
+        left = [w for w in words if out[k - 1] <= w.xc < out[k]]
+        right = [w for w in words if out[k] <= w.xc < out[k + 1]]
+        amounts = sum(1 for w in right if re.fullmatch(r"[\d.,]*\d[\d.,]*(,-)?", w.text))
+        if left and right and all(_CURRENCY.match(w.text) for w in left) and amounts >= 0.6 * len(right):
+            del out[k]
+        else:
+            k += 1
+    return out
 
 
 def _phrases(line: Line) -> list[tuple[float, float]]:
@@ -463,8 +463,10 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
     heights = [l.bottom - l.top for l in lines]
     h = statistics.median(heights) if heights else 8.0
+    # lines that overlap (a cell centred in its row beside a cell of two lines) have no leading between them
+    leading = [g for g in gaps if g > 0] or gaps
     if gaps:
-        small = sorted(gaps)[: max(1, len(gaps) // 4)]
+        small = sorted(leading)[: max(1, len(leading) // 4)]
         base = statistics.median(small)
         threshold = max(base + 0.25 * h, base * 1.6)
     else:
@@ -480,9 +482,16 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
             threshold, padded = cut, True
     if numbered is None:
         numbered = numbered_column(lines, bounds)
+    marked = _marked_lines(lines, bounds)
+    if len(marked) >= 3:
+        # numbered rows ('7. Dukungan Manajemen dan' / 'Pelaksanaan ...'): the space above a number is the
+        # space between rows, so a line set closer than every number is the rest of its row
+        above = [gaps[i - 1] for i in marked if i > 0 and gaps[i - 1] > 0]
+        if above:
+            threshold = max(threshold, 0.9 * min(above))
     rows: list[list[Line]] = [[lines[0]]]
-    for prev, line, gap in zip(lines, lines[1:], gaps):
-        if gap > threshold or (not padded and (_starts_values(line, rows[-1], bounds, numeric_cols)
+    for i, (prev, line, gap) in enumerate(zip(lines, lines[1:], gaps), start=1):
+        if gap > threshold or (not padded and (_starts_values(line, rows[-1], bounds, numeric_cols) or i in marked
                                                or (numbered is not None
                                                    and any(col_of(w.xc, bounds) == numbered for w in line.words)))):
             rows.append([line])
@@ -491,6 +500,16 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     if padded:
         return [piece for row in rows for piece in _split_stacked_lines(row, bounds)]
     return rows
+
+
+_MARKER = re.compile(r"^\(?(\d{1,3}|[a-zA-Z])[.)]$|^\d{1,3}$")
+
+
+def _marked_lines(lines: list[Line], bounds: list[float]) -> set[int]:
+    """The lines that open with a row number or letter ('7.', '12', 'b)') in the first column the lines use."""
+    first = min((col_of(l.words[0].xc, bounds) for l in lines if l.words), default=0)
+    return {i for i, l in enumerate(lines)
+            if l.words and _MARKER.match(l.words[0].text) and col_of(l.words[0].xc, bounds) == first}
 
 
 def _spacing_break(gaps: list[float]) -> float | None:
@@ -564,10 +583,11 @@ def _starts_values(line: Line, row: list[Line], bounds: list[float], numeric_col
     return False
 
 
-# a value as printed: '1.569.000.000,-', '95,5%', '12', '99.69', '-'; not the piece of a wrapped code
-# ('2.02.0002', '0008'), whose groups are not of three digits or which starts with a zero
-_VALUE = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d*)?(?:,-|-)?|\d+\.\d+|-)%?$")
-_WHOLE_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?$")
+# a value as printed: '1.569.000.000,-', '95,5%', '12', '99.69', '-', or with English separators as a
+# spreadsheet prints it ('918,112,500.00'); not the piece of a wrapped code ('2.02.0002', '0008'), whose
+# groups are not of three digits or which starts with a zero
+_VALUE = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d*)?(?:,-|-)?|\d+\.\d+|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|-)%?$")
+_WHOLE_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?$|^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 def _wraps_number(above: str, text: str) -> bool:

@@ -1,0 +1,82 @@
+"""Rows of tables without rules: which printed lines start a row, which carry on the row above.
+
+Real pages cut from LibreOffice renders of Word and Excel files in ../shared/realdocs (the Office
+truth bench), whose cells are known from the Office files; synthetic blocks of words where a case
+needs only a few lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.layout import page_blocks, running_texts
+from extract.model import Line, Word
+from extract.pdf import read_pages
+from extract import grid
+from extract.stitch import build_table, group_blocks
+
+DATA = Path(__file__).parent / "data"
+
+
+def _tables(pdf: str):
+    pages = list(read_pages(DATA / pdf))
+    running = running_texts(pages)
+    blocks = [b for p in pages for b in page_blocks(p, running)[0]]
+    return [t for g in group_blocks(blocks) if (t := build_table(g)) is not None]
+
+
+def test_a_spreadsheet_list_with_english_thousands_has_a_row_per_line():
+    # Excel sheet 'keu kec.2017' (tabel-renstra-4.1 cabar 2019, p.4): names and amounts printed
+    # '918,112,500', single-spaced, no rules. Each amount is a value of its own, so each line is a row
+    # (before, '918,112,500' was not read as a value and the nine lines made one row).
+    (table,) = _tables("xlsx-keu-kec-unruled-list.pdf")
+    assert [r.texts for r in table.rows] == [
+        ["KTR CAMAT", "1,714,109,790"], ["SILBA", "918,112,500"], ["SILAT", "671,217,500"],
+        ["PAUS", "771,494,500"], ["P.BARU", "589,757,500"], ["BUSUR", "813,822,500"],
+        ["BALAI2", "909,777,500"], ["T.HITAM", "745,327,500"], ["KAMANG", "943,247,500"],
+        ["", "8,076,866,790"]]
+
+
+def test_numbered_rows_keep_their_wrapped_lines_and_the_currency_stays_with_its_amount():
+    # Word PK 2017 Dinas Kesehatan Jawa Barat, pp.2-3 (tab stops, no rules): 'Rp.' is tab-aligned apart
+    # from its amount, and the amount's line is centred against a program name of two or three lines,
+    # so lines overlap (a negative gap) and the leading inside a name (5.7, 8.7 pt) is close to the
+    # space between rows (11.1 pt). The number opening each row tells the rows; 'Rp.' is no column.
+    table = _tables("pk-2017-anggaran-unruled-p2-3.pdf")[-1]
+    assert [h.text for h in table.header] == ["Program", "Anggaran", "Keterangan"]
+    rows = [r.texts for r in table.rows]
+    assert len(rows) == 13
+    assert rows[3] == ["4. Pengendalian Penyakit Menular dan Tidak Menular", "Rp. 31.008.703.500", "APBD"]
+    assert rows[6] == ["7. Dukungan Manajemen dan Pelaksanaan Tugas Teknis Lainnya Kementerian Kesehatan",
+                       "Rp. 2.028.658.000", "APBN"]
+    assert rows[12] == ["13. Pengembangan Dan Pemberdayaan Sumber Daya Manuasia Kesehatan (PPSDMK)",
+                        "Rp. 8.065.407.000", "APBN"]
+    assert [r[0].split()[0] for r in rows] == [f"{k}." for k in range(1, 14)]
+
+
+def _line(top: float, *cells: tuple[float, str]) -> Line:
+    words = []
+    for x, text in cells:
+        for token in text.split():
+            words.append(Word(token, x, x + 5.0 * len(token), top, top + 10.0, size=10.0))
+            x += 5.0 * (len(token) + 1)
+    return Line(words)
+
+
+def test_a_line_closer_than_the_space_above_every_number_is_the_rest_of_its_row():
+    # rows 14 pt apart, lines of a wrapped name 6 pt apart: spacing alone would call the 6 pt a row
+    # gap (it is well above the 1 pt of the closest lines); the numbers say it is not
+    bounds = [40.0, 250.0, 420.0]
+    lines = [_line(100, (40, "1. Promosi Kesehatan"), (300, "4.325.170.000")),
+             _line(124, (40, "2. Dukungan Manajemen dan"), (300, "2.028.658.000")),
+             _line(140, (55, "Pelaksanaan Tugas Teknis")),
+             _line(151, (55, "Kementerian Kesehatan")),
+             _line(175, (40, "3. Pembinaan Kesehatan"), (300, "55.169.058.000")),
+             _line(199, (40, "4. Kefarmasian dan"), (300, "1.632.601.000")),
+             _line(210, (55, "Alat Kesehatan"))]
+    rows = grid.line_rows(lines, bounds, grid.numeric_columns(lines, bounds), unruled=True)
+    assert [" ".join(l.text for l in row) for row in rows] == [
+        "1. Promosi Kesehatan 4.325.170.000",
+        "2. Dukungan Manajemen dan 2.028.658.000 Pelaksanaan Tugas Teknis Kementerian Kesehatan",
+        "3. Pembinaan Kesehatan 55.169.058.000",
+        "4. Kefarmasian dan 1.632.601.000 Alat Kesehatan"]
