@@ -115,25 +115,45 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
 def _join_vertical_merges(bands: list[Band], hs: list, xs: list[float], ys: list[float], tol: float) -> None:
     """A cell merged over several rows (rowspan) has no rule under its first row: its text, wherever the
     export placed it (centred, at the bottom, or over two bands), belongs to the merge's first row, as in
-    the Word or Excel source. A band whose top has no rule at all (a row drawn without borders) is no merge."""
+    the Word or Excel source. A band whose top has no rule at all (a row drawn without borders) is no merge,
+    and neither is a column whose cells merely lack their rules (Excel draws a column without borders):
+    there each row prints its own text, apart from the next row's, where a merged cell prints one block."""
     ruled_ys = [y for y in ys if any(abs(r.top - y) <= tol for r in hs)]
-    roots: dict[tuple[int, int], tuple[Band, int]] = {}  # cell span -> (band, index) of the merge's first row
+    runs: dict[tuple[int, int], list[tuple[Band, int]]] = {}  # cell span -> the cells of its open run
+    merges: list[list[tuple[Band, int]]] = []
     for band in bands:
         ruled_top = any(abs(band.top - y) <= tol for y in ruled_ys)
-        mine: dict[tuple[int, int], tuple[Band, int]] = {}
+        mine: dict[tuple[int, int], list[tuple[Band, int]]] = {}
         for k, span in enumerate(band.spans):
             a, z = span
             x0, x1 = xs[a], xs[min(z + 1, len(xs) - 1)]
-            root = roots.get(span)
-            if root is not None and ruled_top and not _rule_covers(hs, band.top, x0, x1, tol):
-                above, j = root
-                if band.cells[k].words:
-                    above.cells[j] = cell_text(above.cells[j].words + band.cells[k].words)
-                    band.cells[k] = Cell("")
-                mine[span] = root
+            run = runs.get(span)
+            if run is not None and ruled_top and not _rule_covers(hs, band.top, x0, x1, tol):
+                run.append((band, k))
+                mine[span] = run
             else:
-                mine[span] = (band, k)
-        roots = mine
+                mine[span] = [(band, k)]
+                merges.append(mine[span])
+        runs = mine
+    for run in merges:
+        texts = [(band, k) for band, k in run if band.cells[k].words]
+        if len(run) < 2 or not texts or not _one_block([band.cells[k].words for band, k in texts]):
+            continue
+        (first, j), words = run[0], [w for band, k in texts for w in band.cells[k].words]
+        for band, k in texts:
+            band.cells[k] = Cell("")
+        first.cells[j] = cell_text(words)
+
+
+def _one_block(pieces: list[list[Word]]) -> bool:
+    """Do the texts of consecutive bands form one paragraph (lines at their own leading, not a row apart)?"""
+    for upper, lower in zip(pieces, pieces[1:]):
+        bottom = max(w.bottom for w in upper)
+        top = min(w.top for w in lower)
+        height = min(w.bottom - w.top for w in upper + lower)
+        if top - bottom > 0.6 * height:
+            return False
+    return True
 
 
 def _rule_covers(hs: list, y: float, x0: float, x1: float, tol: float) -> bool:

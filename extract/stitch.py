@@ -140,6 +140,10 @@ def _is_lattice(block: Block) -> bool:
     return block.ruled and len(grid.ruled_columns(block)) >= 3
 
 
+# a row over the whole table that names the group its rows belong to: data, carried down to them (normalize)
+_GROUP_LABEL = re.compile(r"^\s*(visi|misi|tujuan|sasaran)\b", re.I)
+
+
 def _title_bands_removed(bands: list[Band]) -> tuple[list[str], list[Band]]:
     """Title lines printed inside the table's frame (an Excel sheet's title rows, merged over every
     column, above the header): their bands, and the bands below them."""
@@ -147,7 +151,7 @@ def _title_bands_removed(bands: list[Band]) -> tuple[list[str], list[Band]]:
     k = 0
     while k < len(bands) - 1 and n_cols >= 3:
         filled = [span for span, c in zip(bands[k].spans, bands[k].cells) if c.text]
-        if len(filled) != 1 or filled[0][1] - filled[0][0] + 1 < n_cols - 1:
+        if len(filled) != 1 or filled[0][1] - filled[0][0] + 1 < n_cols - 1 or _GROUP_LABEL.match(bands[k].text):
             break
         k += 1
     if k and (_header_count(bands[k:]) or CAPTION.match(bands[0].text)):
@@ -435,6 +439,8 @@ _CODE_START = re.compile(r"^\s*'?[0-9X]{1,2}(\.[0-9X]{1,2}){2,}\b")
 # unit: '2016 (Jiwa)', '2019 (Rp)'
 PERIOD_CELL = re.compile(r"^(tahun|tw|triwulan|semester|kuartal)\s*(ke\s*)?-?\s*([1-9]|10|[IVX]{1,4})$"
                          r"|^(19|20)\d\d\s*\([^)\d]{1,12}\)$", re.I)
+# a cell of data: a numbered list ('1. Pelaksanaan Promosi ...', 'a) ...') or text running to a paragraph
+_ITEM_TEXT = re.compile(r"^\s*(\d{1,2}|[a-z])[.)]\s+[A-Za-z]|^\s*(\S+\s+){16}")
 LETTER_SPACED = re.compile(r"^(\w\s)+\w$")  # 'N A M A', 'J A B A T A N'
 
 
@@ -443,7 +449,7 @@ def _looks_header(b: Band) -> bool:
     if not texts:
         return False
     values = [t for t in texts if not PERIOD_CELL.match(t.strip())]
-    if grid.data_like(" ".join(values)) or any(_CODE_START.match(t) for t in texts):
+    if grid.data_like(" ".join(values)) or any(_CODE_START.match(t) or _ITEM_TEXT.match(t) for t in texts):
         return False
     texts = [t.replace(" ", "") if LETTER_SPACED.match(t.strip()) else t for t in texts]
     hits = sum(1 for t in texts if HEADER_WORDS.search(t) or YEAR_CELL.fullmatch(t.strip()) or PERIOD_CELL.match(t.strip()))

@@ -169,11 +169,19 @@ def header_from_body(t: LogicalTable, profile: Profile | None) -> LogicalTable:
             named = [c for c in filled if _names_column(c, profile)]
             figures = [c for c in filled if looks_numeric(c)]
             if len(filled) >= 3 and len(named) >= max(3, 0.5 * len(filled)) and not figures:
+                if n == 1 and k + 1 < len(t.rows) and _sub_header_row(t.rows[k + 1].texts):
+                    n, rows = 2, t.rows[k:k + 2]  # the years under a merged 'TARGET ... PADA TAHUN KE-'
                 return replace(t, header=_header_of(rows, t.n_cols), rows=t.rows[:k] + t.rows[k + n:])
     return t
 
 
 _SUB_HEADER = re.compile(rf"{YEAR_CELL.pattern}|ke-?\s*\d|\(?[IVX]{{1,4}}\)?|rp\.?|target|realisasi|%", re.I)
+
+
+def _sub_header_row(texts: list[str]) -> bool:
+    """A row of years or part names only ('2014 | 2015 | ... | 2018', 'Target | Rp'): the header's second row."""
+    filled = [c.strip() for c in texts if c.strip()]
+    return len(filled) >= 2 and all(_SUB_HEADER.fullmatch(c) for c in filled)
 
 
 def _header_of(rows, n_cols: int) -> list[HeaderCell]:

@@ -108,3 +108,29 @@ def test_tables_on_consecutive_pages_with_other_column_rules_are_other_tables():
     assert pendidikan.header_path(1) == "Tahun / 2016 (Jiwa)"
     assert [r.texts for r in pendidikan.rows[:2]] == [["SD", "0", "0", "0"], ["SLTP", "0", "0", "0"]]
     assert pendidikan.rows[-1].texts == ["Jumlah", "22", "21", "22"]
+
+
+def test_a_column_drawn_without_rules_keeps_one_text_per_row():
+    # Excel prints a column without borders (jabar Renja 2016 Tabel 3.1: Kode, Lokasi, Sumber Dana): the rules
+    # between rows stop at it, yet each row prints its own text there, a row apart: no merged cell
+    words = (_words("Kode", 45, 105) + _words("Uraian", 145, 105) + _words("Pagu", 305, 105)
+             + _words("1", 45, 125) + _words("Kegiatan A", 145, 125) + _words("10.000", 305, 125)
+             + _words("2", 45, 145) + _words("Kegiatan B", 145, 145) + _words("20.000", 305, 145)
+             + _words("3", 45, 165) + _words("Kegiatan C", 145, 165) + _words("30.000", 305, 165))
+    rows = _table(_block(words, merged_rows={2, 3}))
+    assert [r[0] for r in rows] == ["Kode", "1", "2", "3"]
+
+
+def test_a_two_column_list_of_programs_and_their_numbered_kegiatan():
+    # lakip dispar 2018 pp.42-43 (rendered from the .docx): 'PROGRAM | KEGIATAN' under an empty first row, each
+    # program bold beside its numbered kegiatan ('1. Pelaksanaan Promosi ...'): rows, not more header rows
+    from pathlib import Path
+
+    from extract import extract_document
+
+    doc = extract_document(Path(__file__).parent / "data" / "lakip-dispar-2018-p42-43.pdf")
+    (t,) = [t for t in doc.tables if t.n_cols == 2]
+    assert (t.page_start, t.page_end, len(t.rows)) == (1, 2, 9)
+    assert [h.text for h in t.header] == ["PROGRAM", "KEGIATAN"]
+    assert t.rows[1].texts == ["Program Pengembangan Destinasi pariwisata",
+                               "1. Pemeliharaan Sarana dan Prasarana Objek Wisata 2. DAK Penataan Kawasan Pariwisata"]

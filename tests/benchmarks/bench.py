@@ -63,7 +63,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office", "differential")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -845,6 +845,56 @@ def office_lines(res: dict) -> list[str]:
 
 # -------------------------------------------------------------------------------------- summary
 
+def bench_differential(args, work: Path) -> dict:
+    """Every ruled page of the ../shared/realdocs PDFs against pdfplumber (peer_diff.py), and the tables whose
+    quality report (tables.parquet: words_lost, numbers_unread, cells_without_header) is not zero."""
+    hr("differential: our tables against pdfplumber on every ruled real page; tables failing the invariants")
+    import peer_diff  # same folder as this file
+
+    pdfs = sorted((SHARED / "realdocs").glob("*.pdf"))
+    if args.realdocs_limit:
+        pdfs = pdfs[: args.realdocs_limit]
+    inputs = work / "differential-in"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for pdf in pdfs:
+        link = inputs / pdf.name
+        if not link.exists():
+            link.symlink_to(pdf)
+    out = work / "differential-out"
+    sakip = Path(sys.executable).with_name("sakip")
+    cmd = [str(sakip)] if sakip.exists() else [sys.executable, "-c", "from pipelines.cli import main; main()"]
+    cmd += ["extract", str(inputs), "--out", str(out), "--workers", "2", "--ocr", "never", "--no-progress", "--force"]
+    code, dt, mb, _, err = wait_with_rusage(cmd, args.timeout * max(1, len(pdfs)), cwd=ROOT)
+    print(f"sakip extract {len(pdfs)} PDFs: exit {code}, {dt:.0f} s")
+    if code not in (0, 1):
+        return {"error": f"sakip extract exited {code}: {err.strip()[-300:]}"}
+    diffs = peer_diff.run(out, SHARED / "realdocs")
+    worst = sorted((d for d in diffs if d.kept < d.peer_rows), key=lambda d: d.kept - d.peer_rows)
+    for d in worst[:40]:
+        print(f"  {short(d.doc, 50)} p.{d.page:<4d} peer rows {d.peer_rows:4d} kept {d.kept:4d} cells missing "
+              f"{d.missing}/{d.cells}  e.g. {' // '.join(d.examples)[:120]}")
+    res = {"pdfplumber": peer_diff.summary(diffs)}
+    s = res["pdfplumber"]
+    print(f"pdfplumber: {s['pages']} pages with a ruled table of 3x3 or more, {s['peer_rows']} rows; ours keep "
+          f"{pct(s['rows_kept_share']).strip()} with their cells in order; {pct(s['cell_text_found_share']).strip()} "
+          f"of the cell texts are in our tables of the page; {s['pages_disagreeing']} pages disagree")
+    import pyarrow.dataset as ds
+
+    tables = ds.dataset(str(out / "tables.parquet") if (out / "tables.parquet").exists() else str(out / "tables")).to_table().to_pylist()
+    docs = {d["doc_id"]: Path(d["source_path"]).name for d in ds.dataset(
+        str(out / "documents.parquet") if (out / "documents.parquet").exists() else str(out / "documents")).to_table().to_pylist()}
+    counts = ("words_lost", "numbers_unread", "cells_without_header")
+    flagged = [t for t in tables if any(t.get(c) for c in counts)]
+    print(f"quality report: {len(tables)} tables; " + ", ".join(
+        f"{c} > 0 in {sum(1 for t in tables if t.get(c))}" for c in counts))
+    for t in sorted(flagged, key=lambda t: -sum(t.get(c) or 0 for c in counts)):
+        print(f"  {short(docs.get(t['doc_id'], '?'), 50)} p.{t['page_start']}-{t['page_end']} {t['table_code']:14s} "
+              + " ".join(f"{c}={t.get(c) or 0}" for c in counts))
+    res["quality"] = {"tables": len(tables), **{c: sum(1 for t in tables if t.get(c)) for c in counts},
+                      "no_words_lost_share": share(sum(1 for t in tables if not t.get("words_lost")), len(tables))}
+    return res
+
+
 def summary_block(results: dict) -> list[str]:
     lines = [f"sakip-tables bench {results['started']} (commit {results['commit']}, {results['machine']})"]
     fx = results.get("fixtures", {}).get("total")
@@ -903,6 +953,14 @@ def summary_block(results: dict) -> list[str]:
         lines += ocr_lines(results["ocr"])
     if results.get("office", {}).get("systems"):
         lines += office_lines(results["office"])
+    di = results.get("differential", {})
+    if di.get("pdfplumber"):
+        s, q = di["pdfplumber"], di["quality"]
+        lines.append(f"differential vs pdfplumber ({s['pages']} ruled real pages, {s['peer_rows']} rows): rows kept "
+                     f"{pct(s['rows_kept_share']).strip()}, cell texts found {pct(s['cell_text_found_share']).strip()}, "
+                     f"{s['pages_disagreeing']} pages disagree; tables with no lost word {pct(q['no_words_lost_share']).strip()} "
+                     f"of {q['tables']}, numbers_unread > 0 in {q['numbers_unread']}, cells_without_header > 0 in "
+                     f"{q['cells_without_header']}")
     lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
     return lines
 
@@ -975,6 +1033,8 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = bench_ocr([])
                 elif name == "office":
                     results[name] = bench_office(args, work)
+                elif name == "differential":
+                    results[name] = bench_differential(args, work)
             except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
                 traceback.print_exc()
                 results[name] = {"error": f"{type(ex).__name__}: {ex}"}
