@@ -272,12 +272,25 @@ def header_zone(lines: list[Line]) -> int:
         return years[-1] + 1
     for i, l in enumerate(lines[:12]):
         if data_like(l.text):
-            return i
+            return min(i, _rows_from(lines, i))
     # no line carries figures: a bold first line over plain ones ('No  Jenis  Jumlah  Ket') is the header
     bold = [all(w.bold for w in l.words) for l in lines[:12]]
     if bold and bold[0] and not all(bold):
         return bold.index(False)
     return 0
+
+
+def _rows_from(lines: list[Line], end: int) -> int:
+    """Where the rows begin among the `end` lines above the first line with figures: lines of one header
+    cell follow each other at the leading of wrapped text (or overlap, cells set side by side), while
+    rows of text without figures (a page of sub-kegiatan under a repeated header) stand a row's margin
+    apart. Without wrapped text in the block the spacing tells nothing, and all `end` lines stay header."""
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    leading = min((g for g in gaps if g > 0), default=None)
+    if leading is None:
+        return end
+    tight = max(1.3 * leading, leading + 1.0)
+    return next((i + 1 for i, g in enumerate(gaps[: end - 1]) if g > tight), end)
 
 
 def is_column_number_line(line: Line) -> bool:

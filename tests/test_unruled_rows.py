@@ -80,3 +80,17 @@ def test_a_line_closer_than_the_space_above_every_number_is_the_rest_of_its_row(
         "2. Dukungan Manajemen dan 2.028.658.000 Pelaksanaan Tugas Teknis Kementerian Kesehatan",
         "3. Pembinaan Kesehatan 55.169.058.000",
         "4. Kefarmasian dan 1.632.601.000 Alat Kesehatan"]
+
+
+def test_a_page_opening_on_rows_without_figures_keeps_them_as_rows_and_the_table_goes_on():
+    # corpus 000-c Tabel 2.5 pp.17-18 (no rules): p.18 repeats the one-line header, then seven lines of
+    # sub-kegiatan with no figure before 'Indeks Kepuasan Masyarakat (IKM) 82,5% 81,96%'. The header
+    # ends where the lines stand a row apart (7 pt), not at the first figure: before, those seven rows
+    # were read as header, the header differed from p.17's and the table came out in two pieces.
+    table = _tables("corpus-000c-tabel-2.5-p17-18.pdf")[-1]
+    assert (table.page_start, table.page_end) == (1, 2)
+    assert [h.text for h in table.header] == ["Indikator Kinerja", "Target", "Realisasi", "Program/Kegiatan"]
+    texts = [r.texts for r in table.rows]
+    assert ["", "", "", "Pemberdayaan Masyarakat Kelurahan Curahgrinting"] in texts
+    assert ["", "", "", "Pembangunan Sarana Dan Prasarana Kelurahan Kanigaran"] in texts
+
