@@ -522,9 +522,15 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
         above = [gaps[i - 1] for i in marked if i > 0 and gaps[i - 1] > 0]
         if above:
             threshold = max(threshold, 0.9 * min(above))
+    # a line set further apart than the leading of wrapped text whose first word would have fitted on the
+    # line above was not wrapped there: it starts a row (rows 4.7 pt apart after a wrapped name, 7 pt
+    # after a one-line one, wrapped lines 2.9 pt apart)
+    wrapped = max(1.3 * min(leading), min(leading) + 1.0) if padded and min(leading) > 0 else None
+    right = _column_rights(lines, bounds)
     rows: list[list[Line]] = [[lines[0]]]
     for i, (prev, line, gap) in enumerate(zip(lines, lines[1:], gaps), start=1):
-        if gap > threshold or (not padded and (_starts_values(line, rows[-1], bounds, numeric_cols) or i in marked
+        if gap > threshold or (wrapped is not None and gap > wrapped and _not_wrapped(line, rows[-1], bounds, right)) \
+                or (not padded and (_starts_values(line, rows[-1], bounds, numeric_cols) or i in marked
                                                or (numbered is not None
                                                    and any(col_of(w.xc, bounds) == numbered for w in line.words)))):
             rows.append([line])
@@ -533,6 +539,34 @@ def line_rows(lines: list[Line], bounds: list[float], numeric_cols: set[int] | N
     if padded:
         return [piece for row in rows for piece in _split_stacked_lines(row, bounds)]
     return rows
+
+
+def _column_rights(lines: list[Line], bounds: list[float]) -> dict[int, float]:
+    """The right edge of the text of each column: where its longest lines end."""
+    right: dict[int, float] = {}
+    for l in lines:
+        for w in l.words:
+            c = col_of(w.xc, bounds)
+            right[c] = max(right.get(c, w.x1), w.x1)
+    return right
+
+
+def _not_wrapped(line: Line, row: list[Line], bounds: list[float], right: dict[int, float]) -> bool:
+    """Would the first word of each of the line's cells have fitted after the text above it in its column?
+    Then no wrap put it on a line of its own. False when no column has text above to tell."""
+    told = False
+    for c in sorted({col_of(w.xc, bounds) for w in line.words}):
+        above = [[w for w in l.words if col_of(w.xc, bounds) == c] for l in row]
+        above = [ws for ws in above if ws]
+        if not above:
+            continue
+        last = max(above[-1], key=lambda w: w.x1)
+        first = min((w for w in line.words if col_of(w.xc, bounds) == c), key=lambda w: w.x0)
+        space = 0.3 * (first.size or (first.bottom - first.top))
+        if last.x1 + space + (first.x1 - first.x0) > right[c] + 0.5:
+            return False
+        told = True
+    return told
 
 
 _MARKER = re.compile(r"^\(?(\d{1,3}|[a-zA-Z])[.)]$|^\d{1,3}$")

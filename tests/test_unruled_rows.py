@@ -94,3 +94,15 @@ def test_a_page_opening_on_rows_without_figures_keeps_them_as_rows_and_the_table
     assert ["", "", "", "Pemberdayaan Masyarakat Kelurahan Curahgrinting"] in texts
     assert ["", "", "", "Pembangunan Sarana Dan Prasarana Kelurahan Kanigaran"] in texts
 
+
+def test_a_line_whose_first_word_fitted_on_the_line_above_starts_a_row():
+    # the same table: rows 7 pt apart after a one-line name, 4.7 pt after a wrapped one, wrapped lines
+    # 2.9 pt apart. 'Fasilitasi' would have fitted after 'Peningkatan Pemberdayaan Masyarakat': no wrap
+    # put it there, so it opens a row; 'Wetan' had no room after 'Kebon Sari': the rest of its name.
+    texts = [r.texts for r in _tables("corpus-000c-tabel-2.5-p17-18.pdf")[-1].rows]
+    assert texts[:3] == [
+        ["% Kelompok dan Lembaga Kemasyarakatan yang Difasilitasi", "25%", "25%", "Peningkatan Pemberdayaan Masyarakat"],
+        ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Tingkat Kecamatan"],
+        ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kanigaran"]]
+    assert ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kebon Sari Wetan"] in texts
+    assert ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kebon Sari Kulon"] in texts
