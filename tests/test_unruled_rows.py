@@ -106,3 +106,21 @@ def test_a_line_whose_first_word_fitted_on_the_line_above_starts_a_row():
         ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kanigaran"]]
     assert ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kebon Sari Wetan"] in texts
     assert ["", "", "", "Fasilitasi Pemberdayaan Masyarakat Pada Kelurahan Kebon Sari Kulon"] in texts
+
+
+def test_lines_that_overlap_do_not_set_the_leading():
+    # an amount centred against a name of two lines overlaps the name's first line (a negative gap):
+    # the spacing of rows is read from the lines that do not overlap (1 pt inside a row, 10 pt between
+    # rows). Before, the overlaps set the leading below zero and each name's second line became a row.
+    bounds = [40.0, 250.0, 420.0]
+    lines = []
+    for k, (name, rest, amount) in enumerate([("Pengendalian Penyakit", "Menular dan Tidak Menular", "31.008.703.500"),
+                                               ("Dukungan Manajemen dan", "Pelaksanaan Tugas Teknis", "2.028.658.000"),
+                                               ("Penguatan Pelaksanaan", "Jaminan Kesehatan Nasional", "1.216.362.000")]):
+        top = 100.0 + 37.0 * k
+        lines += [_line(top, (40, name)), _line(top + 6, (300, amount)), _line(top + 17, (40, rest))]
+    rows = grid.line_rows(lines, bounds, grid.numeric_columns(lines, bounds), unruled=True)
+    assert [" ".join(l.text for l in row) for row in rows] == [
+        "Pengendalian Penyakit 31.008.703.500 Menular dan Tidak Menular",
+        "Dukungan Manajemen dan 2.028.658.000 Pelaksanaan Tugas Teknis",
+        "Penguatan Pelaksanaan 1.216.362.000 Jaminan Kesehatan Nasional"]
