@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -138,9 +139,9 @@ class OcrFailed(Exception):
 def ocr_missing() -> str | None:
     """None when this machine can OCR; else a sentence saying what is missing and what to install."""
     missing = []
-    try:
-        import ocrmypdf  # noqa: F401
-    except ImportError:
+    # looked up, not imported: importing OCRmyPDF patches pdfminer for the whole process (a simple font
+    # without ToUnicode or Encoding then reads as '(cid:84)' glyph codes); the OCR itself runs in a child
+    if importlib.util.find_spec("ocrmypdf") is None:
         missing.append("the Python package ocrmypdf")
     tesseract = shutil.which("tesseract")
     if tesseract is None:

@@ -10,10 +10,13 @@ closed (tens of MB on some documents): fine for the pages a test reads, not for 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.pdffont import PDFSimpleFont
 
 from .errors import DamagedPdf
 from .model import Page, Word
@@ -25,8 +28,29 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+@contextmanager
+def _pdfminer_as_released() -> Iterator[None]:
+    """OCRmyPDF, once imported in a process, patches pdfminer so that a simple font without ToUnicode or
+    Encoding maps to no Unicode ('Total' reads '(cid:84)(cid:111)...'); the reference reads such fonts as
+    pdfminer itself does."""
+    original = getattr(sys.modules.get("ocrmypdf.pdfinfo.layout"), "original_pdfsimplefont_init", None)
+    if original is None:
+        yield
+        return
+    patched, PDFSimpleFont.__init__ = PDFSimpleFont.__init__, original
+    try:
+        yield
+    finally:
+        PDFSimpleFont.__init__ = patched
+
+
 def read_pages(path: Path, pages: list[int] | None = None) -> Iterator[Page]:
     """Yield the pages of `path` (1-based `pages`, default all) with words, rulings and image cover."""
+    with _pdfminer_as_released():
+        yield from _read_pages(path, pages)
+
+
+def _read_pages(path: Path, pages: list[int] | None) -> Iterator[Page]:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as ex:  # pdfminer raises many types on broken files

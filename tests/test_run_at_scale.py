@@ -290,7 +290,7 @@ def _fresh(folder: Path, tmp_path: Path) -> Path:
 
 # --- `sakip extract` stopped from outside (a real process, Ctrl-C or kill -9) and run again ----------------
 
-COPIES = 8
+COPIES = 24  # enough that a run with one worker is still going when it is stopped after 4 (PDFium reads a copy in well under a second)
 
 
 def copies(pdfs: dict[str, bytes]) -> dict[str, bytes]:
