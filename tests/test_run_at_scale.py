@@ -290,7 +290,8 @@ def _fresh(folder: Path, tmp_path: Path) -> Path:
 
 # --- `sakip extract` stopped from outside (a real process, Ctrl-C or kill -9) and run again ----------------
 
-COPIES = 24  # enough that a run with one worker is still going when it is stopped after 4 (PDFium reads a copy in well under a second)
+COPIES = 60  # enough that a run with one worker is still going when it is stopped after 4: PDFium reads a copy in a
+# fraction of a second, and with 24 the whole batch was once done before Ctrl-C landed
 
 
 def copies(pdfs: dict[str, bytes]) -> dict[str, bytes]:
