@@ -94,7 +94,8 @@ def ruled_bands(block: Block, xs: list[float], tol: float = 2.0) -> list[Band]:
         inband = [w for w in words if y0 - 1 <= w.yc <= y1 + 1]
         if not inband:
             continue
-        words = [w for w in words if w not in set(inband)]
+        taken = set(inband)  # built once: inside the comprehension it was rebuilt for every word
+        words = [w for w in words if w not in taken]
         # boundaries: verticals crossing this band (at its middle)
         mid = (y0 + y1) / 2
         cross = [x for x in xs if any(abs(r.x0 - x) <= tol and r.top <= mid <= r.bottom for r in vs)]
