@@ -290,8 +290,7 @@ def _fresh(folder: Path, tmp_path: Path) -> Path:
 
 # --- `sakip extract` stopped from outside (a real process, Ctrl-C or kill -9) and run again ----------------
 
-COPIES = 60  # enough that a run with one worker is still going when it is stopped after 4: PDFium reads a copy in a
-# fraction of a second, and with 24 the whole batch was once done before Ctrl-C landed
+COPIES = 24  # enough that a run with one worker is still going when it is stopped after 4 (PDFium reads a copy fast)
 
 
 def copies(pdfs: dict[str, bytes]) -> dict[str, bytes]:
@@ -313,7 +312,10 @@ def reference(pdfs, tmp_path_factory) -> tuple[Path, Path]:
 def sakip_extract(args: list[str], setup: str = "") -> subprocess.Popen:
     """`sakip extract ARGS` of this checkout in a process group of its own, as a shell starts it; `setup`
     is Python run before it (a test's change to a module)."""
-    code = f"{setup}\nfrom pipelines.cli import main\nmain()"
+    # Ctrl-C as a terminal delivers it: a test run started in the background (`make test &`) ignores SIGINT,
+    # and a child would inherit that and never stop
+    code = (f"import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n{setup}\n"
+            "from pipelines.cli import main\nmain()")
     return subprocess.Popen([sys.executable, "-c", code, "extract", *args], cwd=ROOT, start_new_session=True,
                             env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
