@@ -1,8 +1,9 @@
 """Find tables in a PDF and pull them out as stitched, provenance-carrying grids.
 
 `extract_document(path)` is the entry point: it checks the file, reads every page, finds table
-blocks, joins them across pages and returns an `ExtractedDocument` of generic `LogicalTable`s.
-What a table *means* (its template, canonical columns, numbers) is decided in `normalize`.
+blocks, joins them across pages and returns an `ExtractedDocument` of generic `LogicalTable`s. A Word
+or Excel file (told by its content, not its name) is read cell by cell instead (`office`), into the
+same tables. What a table *means* (its template, canonical columns, numbers) is decided in `normalize`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from .errors import ExtractError, NoTextLayer
 from .layout import page_blocks, running_texts
 from .model import ExtractedDocument, LogicalTable, Page
+from .office import office_kind, read_office
 from .ocr import OcrFailed, OcrSettings, ocr_document, ocr_missing, ocr_pages, scanned_pages
 from .pdf import MIN_TEXT_CHARS, PageScan, check_file, prescan, read_pages
 from .stitch import build_table, group_blocks
@@ -24,8 +26,12 @@ __all__ = ["extract_document", "ExtractError", "ExtractedDocument", "LogicalTabl
 def extract_document(path: str | Path, skip_prose: bool = True, ocr: OcrSettings | None = None) -> ExtractedDocument:
     """Tables of one PDF. A fast pre-scan picks the pages that may hold a table (rules, numbers or a
     caption); only those get the full layout analysis unless `skip_prose` is False. Scanned pages are
-    OCR'd as `ocr` says (default: the scanned pages, OCR'd copies kept in a temporary folder)."""
+    OCR'd as `ocr` says (default: the scanned pages, OCR'd copies kept in a temporary folder). A Word or
+    Excel file is read by `office.read_office` instead."""
     path = Path(path)
+    kind = office_kind(path) if path.is_file() else None
+    if kind is not None:
+        return read_office(path, kind)
     ocr = ocr or OcrSettings()
     n_pages = check_file(path)
     scans = prescan(path)

@@ -102,6 +102,7 @@ class GridRow:
     top: float
     bottom: float
     flags: set[str] = field(default_factory=set)  # split_row_joined, ...
+    location: str = ""  # where an Office file holds the row ('table 7, row 12', 'Sheet TC 27!A12'); '' in a PDF
 
     @property
     def texts(self) -> list[str]:

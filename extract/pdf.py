@@ -55,10 +55,11 @@ def check_file(path: Path) -> int:
 
 
 def _describe_head(head: bytes) -> str:
+    # Word and Excel files are read before this check (extract.office); these are other containers
     if head.startswith(b"PK"):
-        return "it is a ZIP container such as a Word .docx or Excel .xlsx file; export it to PDF first"
+        return "it is a ZIP container but neither a Word .docx nor an Excel .xlsx file"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "it is an old Word .doc or Excel .xls file; export it to PDF first"
+        return "it is an OLE2 compound file but neither a Word .doc nor an Excel .xls file"
     if head.lstrip()[:1] in (b"<",):
         return "it looks like HTML or XML"
     return "no %PDF- header"

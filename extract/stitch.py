@@ -460,8 +460,8 @@ def _is_number_band(b: Band) -> bool:
     texts = [c.text for c in b.cells if c.text]
     if len(texts) < 3:
         return False
-    if not all(grid.COLUMN_NUMBER.match(t) for t in texts):
-        return False
+    if not all(grid.COLUMN_NUMBER.match(t) and not re.search(r"\d{3}", t) for t in texts):
+        return False  # a column number has one or two digits: '2009 | 22.664' is a row of figures
     nums = [int(m.group(1)) for t in texts for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
     return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, c in zip(nums, nums[1:]) if c > a) >= 0.6 * len(nums)
 
@@ -592,3 +592,39 @@ def _join(row: GridRow, cells: list[Cell]) -> None:
         if c.text:
             old = row.cells[i]
             row.cells[i] = Cell((old.text + " " + c.text).strip(), old.bold or c.bold, old.words + c.words)
+
+
+@dataclass
+class TableParts:
+    """A table whose rows and cells are known (a Word or Excel table), cut as the PDF path cuts one."""
+
+    titles: list[Band]  # title rows inside the frame: the caption
+    header: list[HeaderCell]
+    column_numbers: list[str]
+    body: list[Band]  # the data rows, column-number rows left out
+    weights: list[int]  # for Band.as_columns: the column a merged cell's text belongs to
+
+
+def table_parts(bands: list[Band], n_cols: int, n_header: int | None = None) -> TableParts:
+    """Titles, header and data rows of `bands` by the rules of the ruled PDF tables; `n_header`: the
+    header rows the file marks itself (Word's repeated header rows), when it marks any."""
+    titles, bands = _title_bands_removed(bands)
+    n_head = _header_count(bands) if n_header is None else n_header
+    if n_header is None:  # a numbered item is a row, however its words read ('1. | Program Pelayanan ...')
+        n_head = next((i for i in range(1, n_head) if _numbered_item(bands[i])), n_head)
+    header, numbers = _header_from_bands(bands[:n_head], n_cols)
+    body = [b for b in bands[n_head:] if not _is_number_band(b)]
+    return TableParts(titles, header, numbers, body, _text_weights(bands, n_cols))
+
+
+_ITEM_NUMBER = re.compile(r"^\(?\d{1,3}[.)]?$")
+
+
+def _numbered_item(b: Band) -> bool:
+    """A band opening on an item number or a code in its first column, beside a text of two words or more."""
+    filled = [(span, c.text) for span, c in zip(b.spans, b.cells) if c.text]
+    if not filled or filled[0][0][0] != 0 or _is_number_band(b):
+        return False
+    first = filled[0][1].strip()
+    return bool(_ITEM_NUMBER.match(first) or _CODE_START.match(first)) and any(
+        len(re.findall(r"[A-Za-z]{2,}", t)) >= 2 for _, t in filled[1:])
