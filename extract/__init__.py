@@ -67,11 +67,10 @@ def _extract(path: Path, n_pages: int, scans: list[PageScan], scanned: list[int]
     """The tables of the text pages of `scans` and of the pages read by OCR (`ocr_read`)."""
     by_ocr = {p.number for p in ocr_read}
     text_pages = [s for s in scans if len(s.text.strip()) >= MIN_TEXT_CHARS and s.number not in by_ocr]
-    if not text_pages and not ocr_read:
-        if scanned:
-            note = ocr_note or "it needs OCR"
-            raise NoTextLayer(path, f"no text layer on any of its {n_pages} pages (a scan); {note}")
-        raise NoTextLayer(path, f"none of its {n_pages} pages has text")
+    if not text_pages and not ocr_read and scanned:
+        note = ocr_note or "it needs OCR"
+        raise NoTextLayer(path, f"no text layer on any of its {n_pages} pages (a scan); {note}")
+    # pages with neither text nor a scanned image (blank, or vector drawings only) hold nothing to read: no tables
     wanted = [s.number for s in text_pages if s.may_hold_table() or not skip_prose]
     # the last rows of a table (a few kegiatan and the Jumlah) may open the next page with too few numbers
     # to look like a table there: a page after a table page is analysed when it has a handful of numbers

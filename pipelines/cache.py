@@ -3,7 +3,9 @@
 An entry holds the four Arrow tables (documents, tables, rows, values) that `process_file` made from
 one file's bytes, named `<sha256>-<result version>.arrow` (see `planned_version`: the extraction code
 and the nomenclature the rows were matched against). An entry is written atomically as soon as its
-file is done, so a killed run keeps every finished file and resumes with the rest.
+file is done, so a killed run keeps every finished file and resumes with the rest. It carries the
+sha256 of its own bytes: an entry damaged since (cut short, overwritten) is found when it is read,
+removed, and its file extracted again (`run.py` does that in the same run).
 
 The file index remembers the sha256 of each input path with its size and modification time (on object
 storage: its ETag), so a re-run over thousands of unchanged files reads none of them.
@@ -50,7 +52,7 @@ log = logging.getLogger(__name__)
 _ROOT = Path(__file__).resolve().parents[1]
 # What makes a document's records. Editing the CLI or the audit does not invalidate the cache.
 _SOURCES = ("extract", "normalize", "nomenclature")
-_PIPELINE_SOURCES = ("__init__.py", "run.py", "matching.py", "schema.py", "writers.py", "cache.py")
+_PIPELINE_SOURCES = ("__init__.py", "process.py", "matching.py", "schema.py", "writers.py", "cache.py")
 _DEPENDENCIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "rapidfuzz", "pandas")
 
 
@@ -113,43 +115,49 @@ def _nomenclature_digest(ref) -> bytes:
 
 # --- entries: the four tables of one file in one byte string ------------------------------------
 
-_MAGIC = b"SAKIP-RESULT-1\n"
+_MAGIC = b"SAKIP-RESULT-2\n"
+_DIGEST = 32  # bytes of sha256
 _IPC = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
+class DamagedEntry(ValueError):
+    """A cache entry whose bytes are not what was written (cut short, overwritten, of an older format)."""
+
+
 def encode(tables: dict[str, pa.Table]) -> bytes:
-    """The four tables (in `SCHEMAS` order) as one byte string: a magic line, then per table its
-    length (8 bytes, little-endian) and an Arrow IPC stream (zstd)."""
-    parts = [_MAGIC]
+    """The four tables (in `SCHEMAS` order) as one byte string: a magic line, the sha256 of the rest, then
+    per table its length (8 bytes, little-endian) and an Arrow IPC stream (zstd)."""
+    parts = []
     for name in SCHEMAS:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, tables[name].schema, options=_IPC) as writer:
             writer.write_table(tables[name])
         buf = sink.getvalue()
         parts += [len(buf).to_bytes(8, "little"), buf.to_pybytes()]
-    return b"".join(parts)
+    body = b"".join(parts)
+    return _MAGIC + hashlib.sha256(body).digest() + body
 
 
 def decode(data: bytes, names=tuple(SCHEMAS)) -> dict[str, pa.Table]:
-    """The tables `names` of an encoded entry (reading stops after the last one wanted)."""
-    return _read_entry(pa.BufferReader(data), names)
-
-
-def _read_entry(stream, names) -> dict[str, pa.Table]:
-    if stream.read(len(_MAGIC)) != _MAGIC:
-        raise ValueError("not a sakip result entry")
-    out = {}
+    """The tables `names` of an encoded entry, once its checksum matched (else DamagedEntry)."""
+    if not data.startswith(_MAGIC):
+        raise DamagedEntry("not a sakip result entry of this format")
+    body = memoryview(data)[len(_MAGIC) + _DIGEST:]
+    if hashlib.sha256(body).digest() != data[len(_MAGIC):len(_MAGIC) + _DIGEST]:
+        raise DamagedEntry("its checksum does not match: cut short or overwritten")
+    stream, out = pa.BufferReader(pa.py_buffer(body)), {}
     for name in SCHEMAS:
         if len(out) == len(names):
             break
-        header = stream.read(8)
-        if len(header) != 8:
-            raise ValueError("truncated sakip result entry")
-        n = int.from_bytes(header, "little")
+        n = int.from_bytes(stream.read(8), "little")
         if name in names:
             out[name] = pa.ipc.open_stream(stream.read_buffer(n)).read_all()
         else:
             stream.seek(n, 1)
+    documents = out.get("documents")
+    if documents is not None and documents.num_rows and "tables" in out and \
+            documents.column("n_tables")[0].as_py() != out["tables"].num_rows:
+        raise DamagedEntry("its document's n_tables is not the number of its tables")
     return out
 
 
@@ -202,21 +210,28 @@ class ResultCache:
         self._listed.get(sha[:2], set()).add(f"{sha}-{version}.arrow")
 
     def load(self, sha: str, version: str, names=tuple(SCHEMAS)) -> dict[str, pa.Table] | None:
-        """The entry's tables `names`, or None when missing or unreadable (then it is simply redone)."""
+        """The entry's tables `names`, read whole and checked (`decode`); None when it is missing, cannot
+        be read or is damaged. A damaged entry is removed, so that its file is extracted again."""
         fetched = self._fetched.pop((sha, version), None)
         if fetched is not None and set(names) <= set(fetched):
             return {name: fetched[name] for name in names}
         path = self.entry_path(sha, version)
         try:
-            if isinstance(path, Path):
-                with pa.OSFile(str(path), "rb") as stream:
-                    return _read_entry(stream, names)
             return decode(storage.read_bytes(path), names)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, pa.ArrowException) as ex:
-            log.warning("cache entry %s is unreadable (%s); the file will be extracted again", path, ex)
+        except (DamagedEntry, pa.ArrowException) as ex:
+            log.warning("cache entry %s is damaged (%s); its file is extracted again", path, ex)
+            self.drop(sha, version)
             return None
+        except OSError as ex:
+            log.warning("cache entry %s cannot be read (%s); its file is extracted again", path, ex)
+            return None
+
+    def drop(self, sha: str, version: str) -> None:
+        """Remove an entry (nothing when it is not there)."""
+        storage.remove(self.entry_path(sha, version))
+        self._listed.get(sha[:2], set()).discard(f"{sha}-{version}.arrow")
 
     def prefetch(self, shas: set[str], version: str, names=("documents", "tables"), batch: int = 200) -> None:
         """On object storage: read these entries many at a time (fsspec's concurrent `cat`) and keep their
@@ -235,7 +250,7 @@ class ResultCache:
                     try:
                         self._fetched[(sha, version)] = decode(data, names)
                     except (ValueError, pa.ArrowException):
-                        pass  # `load` reads it again and says what is wrong
+                        pass  # `load` reads it again, says what is wrong and drops it
 
     def prune(self, shas: set[str], version: str) -> int:
         """Remove the entries of these files made by other versions, and their OCR'd pages of other OCR setups

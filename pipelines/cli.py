@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,28 @@ from . import __version__
 from .parallel import DEFAULT_TIMEOUT
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Ends every command the same way: Ctrl-C exits 130; an OSError (disk full, read-only, no permission),
+    or another run holding the output folder, is one line naming the path and exits 2."""
+
+    def invoke(self, ctx: click.Context):
+        from .lock import OutputBusy
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except OutputBusy as ex:
+            click.echo(f"error: {ex}", err=True)
+            ctx.exit(2)
+        except OSError as ex:
+            where = f"{ex.filename}: " if ex.filename else ""
+            click.echo(f"error: {where}{ex.strerror or ex}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sakip")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 def main(verbose: bool) -> None:
@@ -47,13 +69,19 @@ def main(verbose: bool) -> None:
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="OCR (Tesseract, Indonesian): auto reads the scanned pages, always every page (ignoring the "
                    "text layer), never none (a scan is recorded as needs_ocr).")
+@click.option("--max-memory", default=None, metavar="SIZE",
+              help="Memory (address space) one worker, and each OCR process, may use: 4GB, 800MB; 0: no limit. A file "
+                   "that needs more is recorded as failed [default: 80% of the machine's memory over the workers, "
+                   "at least 3GB].")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: float, force: bool,
-            scheduler: str | None, cache_dir: str | None, ocr: str, progress: bool | None) -> None:
+            scheduler: str | None, cache_dir: str | None, ocr: str, max_memory: str | None, progress: bool | None) -> None:
     """Extract the tables of every file in PATHS (files or folders, recursive) into Parquet.
 
     Every input file gets a row in documents.parquet with its status (ok, no_tables, needs_ocr,
-    failed) and, when not ok, the reason. Exits 0 unless every file failed.
+    failed) and, when not ok, the reason. Exits 0 unless every file failed (1); 2 when --out or --cache
+    cannot be written (checked before any work), another run is writing to --out, or the disk fills;
+    130 on Ctrl-C.
 
     Files already extracted by this version of the code are taken from the cache, so a re-run does
     only new or changed files, and a run stopped half-way (Ctrl-C, kill) goes on where it was.
@@ -78,8 +106,16 @@ def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: 
     from .parallel import ClusterUnavailable, VersionMismatch
     from .run import run_extract
 
+    from .settings import RunSettings
+
     try:
-        found = {p: storage.exists(p) for p in paths}
+        limit = None if max_memory is None else _size(max_memory)
+    except ValueError:
+        raise click.BadParameter(f"{max_memory!r} is not a size (4GB, 800MB, 0)", param_hint="'--max-memory'") from None
+    settings = RunSettings(workers, timeout or None, force, scheduler, cache_dir, ocr, limit)
+    try:
+        # a link to nothing is an input too: it gets its documents record saying so
+        found = {p: storage.exists(p) or (storage.is_local(p) and os.path.lexists(storage.location(p))) for p in paths}
     except storage.StorageUnavailable as ex:
         raise click.ClickException(str(ex)) from ex
     missing = [p for p in paths if not found[p]]
@@ -88,8 +124,7 @@ def extract(paths: tuple[str, ...], out_dir: str, workers: int | None, timeout: 
     existing = [storage.location(p) for p in paths if found[p]]
     try:
         summary = run_extract(existing, out_dir, progress=progress, echo=lambda m: click.echo(m, err=True),
-                              workers=workers, timeout=timeout or None, force=force, scheduler=scheduler,
-                              cache_dir=cache_dir, ocr=ocr)
+                              settings=settings)
     except (ClusterUnavailable, VersionMismatch, storage.StorageUnavailable) as ex:
         raise click.ClickException(str(ex)) from ex
     click.echo(summary.text())
@@ -178,6 +213,8 @@ def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path 
 
     r = process_file(local, ocr=ocr)
     d = r.document
+    if d["status"] == "failed":  # not a PDF, damaged, encrypted...: why, and a non-zero exit
+        raise click.ClickException(f"{pdf}: {d['message']}")
     click.echo(f"{pdf}: {d['status']}" + (f" ({d['message']})" if d["message"] else ""))
     click.echo(f"  {d['n_pages']} pages, type {d['doc_type']}, perangkat daerah {d['perangkat_daerah']}, "
                f"pemda {d['pemda']}, tahun {d['tahun']}")

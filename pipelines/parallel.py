@@ -41,11 +41,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import storage
+from .settings import DEFAULT_TIMEOUT, default_workers  # noqa: F401 (DEFAULT_TIMEOUT: used from here by the CLI)
 
 log = logging.getLogger(__name__)
 
 MAX_TASKS_PER_WORKER = 20
-DEFAULT_TIMEOUT = 1800.0  # seconds per file; the slowest real 150-page document takes well under this
 CLUSTER_EXTRA_HINT = "pip install 'sakip-tables[cluster]'  (in a checkout: .venv/bin/pip install -e '.[cluster]')"
 
 
@@ -82,7 +82,7 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
     `cache` (a `cache.WorkerCache` or `cache.KnownResults`; None: none) and `sha` (what the run knows the
     file's bytes as; None: not known, they are hashed here) are described in the module's docstring."""
     from .cache import encode, running_version, sha256_of
-    from .run import process_file
+    from .process import process_file, shown_path
     from .writers import to_table
 
     start, cpu = time.perf_counter(), _cpu_seconds()
@@ -107,7 +107,7 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
                 return TaskResult(path, here, {}, None, time.perf_counter() - start, from_cache=True, source_info=seen)
             with cache.ocr(ocr, here) as ocr:
                 result = process(local) if process is not None else process_file(local, ocr=ocr)
-    result.document["source_path"] = str(path)
+    result.document["source_path"] = shown_path(path)
     tables = {"documents": to_table("documents", [result.document])}
     tables.update((name, to_table(name, getattr(result, name))) for name in ("tables", "rows", "values"))
     return TaskResult(path, result.document["sha256"], result.document, encode(tables),
@@ -117,14 +117,9 @@ def extract_task(path: str, version: str, process: Callable | None = None, ocr=N
 
 def failed_result(path: str, sha: str | None, message: str, seconds: float = 0.0) -> TaskResult:
     """A file whose work did not finish: a `failed` documents record, not cached."""
-    from . import __version__
+    from .process import empty_document
 
-    doc = {
-        "doc_id": sha[:16] if sha else None, "source_path": path, "sha256": sha, "n_pages": None,
-        "doc_type": "unknown", "perangkat_daerah": None, "pemda": None, "tahun": None, "status": "failed",
-        "message": message, "n_tables": 0, "extractor_version": __version__, "nomenclature_version": None,
-    }
-    return TaskResult(path, sha, doc, None, seconds)
+    return TaskResult(path, sha, empty_document(path, sha, message), None, seconds)
 
 
 def ocr_task(path: str, pages: list[int], ocr) -> TaskResult:
@@ -195,29 +190,32 @@ def timeout_message(timeout: float) -> str:
     return f"stopped after the time limit of {timeout:g} s (--timeout); it is tried again on the next run"
 
 
-def died_message(exitcode: int | None) -> str:
+def died_message(exitcode: int | None, max_memory: int | None = None) -> str:
     how = f"exit code {exitcode}"
     if exitcode is not None and exitcode < 0:
         try:
             how = f"killed by {signal.Signals(-exitcode).name}"
         except ValueError:
             pass
+    if max_memory and exitcode in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+        # what a library that cannot allocate does rather than raise MemoryError
+        how += f"; a worker may use {max_memory / 2**30:.1f} GiB of memory, --max-memory"
     return f"the worker process extracting this file died ({how}); it is tried again on the next run"
 
 
 # --- one machine ---------------------------------------------------------------------------------
 
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 class LocalWorkers:
-    def __init__(self, workers: int, timeout: float | None):
+    """`workers` processes, each file stopped after `timeout` seconds; each worker may use `max_memory`
+    bytes of address space (None: no limit) and keeps its temporary files in `tmp_root` (None: the
+    system's), a folder the run removes whatever became of its workers."""
+
+    def __init__(self, workers: int, timeout: float | None, max_memory: int | None = None,
+                 tmp_root: str | None = None):
         self.workers = max(1, workers)
         self.timeout = timeout or None
+        self.max_memory = max_memory
+        self.tmp_root = tmp_root
         self._pool = None
 
     def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
@@ -234,7 +232,8 @@ class LocalWorkers:
         # planned with), not a copy of this process, which may have imported older code long ago.
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPool(max_workers=min(self.workers, len(tasks)), max_tasks=MAX_TASKS_PER_WORKER,
-                                 context=context, initializer=_die_with_parent)
+                                 context=context, initializer=start_worker,
+                                 initargs=(self.max_memory, self.tmp_root))
         from extract.ocr import OcrDeferred
 
         pending: dict = {}  # future → (path, sha, the pages it OCRs; None: the file's own task)
@@ -283,7 +282,7 @@ class LocalWorkers:
                     except FutureTimeout:
                         yield failed_result(path, sha, timeout_message(self.timeout), self.timeout)
                     except ProcessExpired as ex:
-                        yield failed_result(path, sha, died_message(ex.exitcode))
+                        yield failed_result(path, sha, died_message(ex.exitcode, self.max_memory))
                     except VersionMismatch:
                         raise
                     except Exception as ex:  # a bug outside process_file's own guard (e.g. the schema)
@@ -305,7 +304,7 @@ class LocalWorkers:
         except FutureTimeout:
             return timeout_message(self.timeout)
         except ProcessExpired as ex:
-            return died_message(ex.exitcode)
+            return died_message(ex.exitcode, self.max_memory)
         if self.timeout is not None and work.seconds >= self.timeout:
             return timeout_message(self.timeout)
         return None
@@ -315,6 +314,25 @@ class LocalWorkers:
             self._pool.stop()
             self._pool.join()
             self._pool = None
+
+
+def start_worker(max_memory: int | None = None, tmp_root: str | None = None) -> None:
+    """In a new worker: die with the run, cap its memory, keep its temporary files in the run's folder."""
+    _die_with_parent()
+    limit_memory(max_memory)
+    if tmp_root:
+        # the OCR's child processes (OCRmyPDF, Ghostscript, Tesseract) inherit both
+        os.environ["TMPDIR"] = tempfile.tempdir = tmp_root
+
+
+def limit_memory(max_memory: int | None) -> None:
+    """Cap this process's address space (RLIMIT_AS; inherited by the processes it starts, each capped
+    alone): past it an allocation fails, the file's work ends in MemoryError or the worker dies, and
+    the file is recorded `failed` rather than the machine running out of memory."""
+    if max_memory:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _die_with_parent() -> None:
@@ -330,16 +348,21 @@ def _die_with_parent() -> None:
 # --- a Dask cluster -------------------------------------------------------------------------------
 
 def isolated_task(path: str, sha: str | None, version: str, timeout: float | None, process: str | None,
-                  ocr_mode: str = "auto", cache=None) -> TaskResult:
-    """`extract_task` in a child process of this (Dask) worker, killed at the time limit. OCR'd copies are
-    kept only when the cache is on object storage (`cache`, a `cache.WorkerCache`); a `cache.KnownResults`
-    is handed to the child on its standard input."""
+                  ocr_mode: str = "auto", cache=None, max_memory: int | None = None) -> TaskResult:
+    """`extract_task` in a child process of this (Dask) worker, killed at the time limit, its address space
+    capped at `max_memory` bytes (None: `settings.default_max_memory` of this machine; 0: no limit), its
+    temporary files in a folder removed after it. OCR'd copies are kept only when the cache is on object
+    storage (`cache`, a `cache.WorkerCache`); a `cache.KnownResults` is handed to the child on its
+    standard input."""
     from .cache import KnownResults
+    from .settings import default_max_memory
 
     start = time.perf_counter()
+    limit = default_max_memory(default_workers()) if max_memory is None else max_memory
     with tempfile.TemporaryDirectory(prefix="sakip-task-") as tmp:
         result_path = Path(tmp) / "result.pickle"
-        cmd = [sys.executable, "-m", "pipelines.parallel", f"--ocr={ocr_mode}", path, version, str(result_path)]
+        cmd = [sys.executable, "-m", "pipelines.parallel", f"--ocr={ocr_mode}", f"--max-memory={limit}", path,
+               version, str(result_path)]
         cmd[3:3] = [f"--sha={sha}"] if sha else []
         known = isinstance(cache, KnownResults)
         cmd[3:3] = ([] if cache is None else ["--known"] if known else [f"--cache={cache.root}"])
@@ -347,6 +370,7 @@ def isolated_task(path: str, sha: str | None, version: str, timeout: float | Non
         try:
             proc = subprocess.run(cmd + ([process] if process else []), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, timeout=timeout, cwd=_project_root(), check=False,
+                                  env=dict(os.environ, TMPDIR=tmp),  # what a killed child leaves goes with `tmp`
                                   input="\n".join(sorted(cache.shas)).encode() if known else b"")
         except subprocess.TimeoutExpired:
             return failed_result(path, sha, timeout_message(timeout), time.perf_counter() - start)
@@ -373,7 +397,7 @@ def _resolve(name: str) -> Callable:
 
 
 class DaskWorkers:
-    def __init__(self, address: str, timeout: float | None):
+    def __init__(self, address: str, timeout: float | None, max_memory: int | None = None):
         try:
             from distributed import Client
         except ImportError as ex:
@@ -383,6 +407,7 @@ class DaskWorkers:
         except OSError as ex:
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({ex})") from ex
         self.timeout = timeout or None
+        self.max_memory = max_memory
         self.workers = len(self.client.scheduler_info().get("workers", {}))
 
     def run(self, tasks: list[tuple[str, str | None]], version: str, process: Callable | None = None,
@@ -395,7 +420,8 @@ class DaskWorkers:
             cache = self.client.scatter(cache, broadcast=True)
         for path, sha in tasks:
             future = self.client.submit(isolated_task, path, sha, version, self.timeout, callable_name(process), mode,
-                                        cache, key=f"sakip-extract-{sha or path}", pure=False, retries=0)
+                                        cache, self.max_memory, key=f"sakip-extract-{sha or path}", pure=False,
+                                        retries=0)
             futures[future] = (path, sha)
         try:
             for future in as_completed(list(futures)):
@@ -418,7 +444,7 @@ class DaskWorkers:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m pipelines.parallel [--ocr=MODE] [--cache=URL | --known] [--force] [--sha=SHA256] PATH
+    """`python -m pipelines.parallel [--ocr=MODE] [--max-memory=BYTES] [--cache=URL | --known] [--force] [--sha=SHA256] PATH
     VERSION RESULT_PATH [MODULE:FUNCTION]`: one task, pickled to RESULT_PATH. `--known`: the sha256s of the
     files the cache holds results of are read from the standard input, one a line."""
     from extract import OcrSettings
@@ -427,6 +453,7 @@ def _main(argv: list[str]) -> int:
 
     options = {a[2:].partition("=")[0]: a.partition("=")[2] for a in argv if a.startswith("--")}
     argv = [a for a in argv if not a.startswith("--")]
+    limit_memory(int(options.get("max-memory") or 0))
     path, version, out = argv[:3]
     process = _resolve(argv[3]) if len(argv) > 3 else None
     cache = WorkerCache(options["cache"], skip_cached="force" not in options) if "cache" in options else None

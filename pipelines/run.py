@@ -10,188 +10,33 @@ file this code version already did, has the rest done by worker processes or a D
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import errno
 import logging
+import os
+import re
+import shutil
 import sys
+import tempfile
 import time
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import Iterator
 
-from extract import ExtractError, OcrSettings, extract_document
-from extract.ocr import OcrDeferred, OcrWord
-from normalize.document import document_meta
-from normalize.quality import table_quality
-from normalize.rows import normalize_table
-from normalize.scale import confirm_thousands
-from normalize.templates import identify, plan_period
-
-from . import __version__, storage
-from .matching import default_matcher, match_rows
-from .cache import sha256_of
-from .parallel import DEFAULT_TIMEOUT, TaskResult
+from . import storage
+from .lock import output_lock
+from .parallel import TaskResult
+from .process import STATUSES, FileResult, empty_document, not_a_file, process_file, shown_path  # noqa: F401 (re-exported)
+from .settings import DEFAULT_TIMEOUT, RunSettings
+from .storage import Location
 from .writers import CHILD_TABLES, OutputDocument, publish
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("ok", "no_tables", "needs_ocr", "failed", "duplicate")
-
-
-@dataclass
-class FileResult:
-    document: dict
-    tables: list[dict] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
-    values: list[dict] = field(default_factory=list)
-    analysed_pages: int | None = None  # pages that got the full layout analysis (the pre-scan skipped the rest)
-    ocr_pages: int | None = None  # pages read by OCR
-
-
-def process_file(path: Path, matcher=None, ocr: OcrSettings | None = None) -> FileResult:
-    """One file → its records. `matcher` (a nomenclature Matcher) defaults to the installed reference;
-    `ocr` says whether and where scanned pages are OCR'd (default: auto, into a temporary folder)."""
-    doc = {
-        "doc_id": None, "source_path": str(path), "sha256": None, "n_pages": None, "doc_type": "unknown",
-        "perangkat_daerah": None, "pemda": None, "tahun": None, "status": "failed", "message": None,
-        "n_tables": 0, "extractor_version": __version__, "nomenclature_version": None,
-    }
-    try:
-        sha = sha256_of(path)
-    except OSError as ex:
-        doc["doc_id"] = hashlib.sha256(str(path).encode()).hexdigest()[:16]
-        doc["message"] = f"cannot be read: {ex.strerror}"
-        return FileResult(doc)
-    doc["sha256"], doc["doc_id"] = sha, sha[:16]
-    try:
-        extracted = extract_document(path, ocr=ocr)
-    except ExtractError as ex:
-        doc["status"], doc["message"] = ex.status, ex.reason
-        return FileResult(doc)
-    except OcrDeferred:
-        raise  # the worker pool OCRs those pages first, page by page, then extracts the file (pipelines.parallel)
-    except Exception as ex:  # a bug or an input no rule foresaw: record it, keep the batch going
-        log.debug("unexpected error on %s\n%s", path, traceback.format_exc())
-        doc["message"] = f"unexpected error while reading the PDF ({type(ex).__name__}: {ex}); please report it"
-        return FileResult(doc)
-    result = _records(doc, extracted)
-    result.analysed_pages = getattr(extracted, "analysed_pages", None)
-    result.ocr_pages = len(extracted.ocr_pages)
-    doc["nomenclature_version"] = match_rows(result.rows, matcher or default_matcher(), doc["tahun"])
-    return result
-
-
-def _records(doc: dict, extracted) -> FileResult:
-    doc_id = doc["doc_id"]
-    result = FileResult(doc)
-    codes = []
-    period = plan_period(extracted.front_text)  # 'Tahun ke-n' columns take their year from it
-    kind = document_meta(extracted.front_text, []).doc_type  # what the title pages say the document is
-    for k, t in enumerate(extracted.tables, start=1):
-        ident = identify(t, kind)
-        nt = normalize_table(t, ident, period)
-        quality = table_quality(t, nt)
-        codes.append(nt.table_code)
-        table_id = f"{doc_id}-t{k:02d}"
-        result.tables.append({
-            "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "identified_by": nt.evidence,
-            "title": t.caption or None, "page_start": t.page_start, "page_end": t.page_end, "n_rows": len(nt.rows),
-            "columns": [c.name for c in nt.columns], "header": [c.header for c in nt.columns],
-            "column_numbers": [c.number for c in nt.columns], "ruled": t.ruled, "flags": sorted(t.flags),
-            "number_locale": nt.locale, "words_lost": quality.words_lost, "numbers_unread": quality.numbers_unread,
-            "cells_without_header": quality.cells_without_header,
-        })
-        for r in nt.rows:
-            result.rows.append({
-                "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": r.row_no,
-                "page": r.page, "level": r.level, "kode_raw": r.kode_raw or None, "kode": r.kode,
-                "uraian_raw": r.uraian_raw or None, "uraian": r.uraian or None, "indikator": r.indikator or None,
-                "cells": r.cells, "bold": r.bold, "flags": r.flags, "filled": r.filled or None,
-            })
-        for v in nt.values:
-            value, note = _fit_decimal(v.value, v.note)
-            source, confidence = _provenance(nt.table or t, nt, v, extracted.ocr_pages)
-            result.values.append({
-                "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": v.row_no,
-                "column": v.column, "tahun": v.tahun, "value": value, "unit": v.unit, "value_raw": v.value_raw,
-                "parse_status": v.parse_status, "parse_note": note or None,
-                "candidates": [c for c in (_fit_decimal(c, "")[0] for c in v.candidates) if c is not None] or None,
-                "source": source, "ocr_confidence": confidence,
-            })
-    confirm_thousands(result.tables, result.rows, result.values)
-    plan_years = Counter(v["tahun"] for v in result.values
-                         if v["table_code"] == "T-C.33" and v["column"] == "pagu_indikatif" and v["tahun"])
-    meta = document_meta(extracted.front_text, codes, plan_years.most_common(1)[0][0] if plan_years else None)
-    doc.update(
-        n_pages=extracted.n_pages, doc_type=meta.doc_type, perangkat_daerah=meta.perangkat_daerah, pemda=meta.pemda,
-        tahun=meta.tahun, n_tables=len(result.tables),
-    )
-    hint = f" ({extracted.ocr_note})" if extracted.ocr_note else ""
-    read_by_ocr = ""
-    if extracted.ocr_pages:
-        one = len(extracted.ocr_pages) == 1
-        read_by_ocr = f"{'page' if one else 'pages'} {_ranges(extracted.ocr_pages)} {'is a scan' if one else 'are scans'}, read by OCR"
-    if result.tables:
-        doc["status"] = "ok"
-        if extracted.scanned_pages:
-            doc["message"] = f"pages {_ranges(extracted.scanned_pages)} are scans without text and were not read (OCR needed){hint}"
-        elif read_by_ocr:
-            doc["message"] = read_by_ocr
-    elif extracted.scanned_pages:
-        doc["status"] = "needs_ocr"
-        doc["message"] = f"no tables in the text pages; pages {_ranges(extracted.scanned_pages)} are scans that need OCR{hint}"
-    else:
-        doc["status"] = "no_tables"
-        doc["message"] = "no table found in the text of the document" + (f"; {read_by_ocr}" if read_by_ocr else "")
-    return result
-
-
-def _provenance(table, normalized, value, ocr_pages: list[int]) -> tuple[str, float | None]:
-    """Where a value was read: `text` (the PDF's text layer) or `ocr`, with the lowest Tesseract confidence
-    of the words of its cell (None for an empty cell or a text-layer value)."""
-    row = table.rows[value.row_no - 1]
-    index = next((c.index for c in normalized.columns if c.name == value.column), None)
-    words = row.cells[index].words if index is not None and index < len(row.cells) else []
-    confidences = [w.confidence for w in words if isinstance(w, OcrWord)]
-    if confidences:
-        return "ocr", min(confidences)
-    return ("ocr" if row.page in ocr_pages else "text"), None
-
-
-_SCALE = Decimal("0.0001")
-_LIMIT = Decimal(10) ** 16
-
-
-def _fit_decimal(value: Decimal | None, note: str) -> tuple[Decimal | None, str]:
-    """Fit a value into decimal128(20,4): round beyond 4 decimals (and say so); refuse what is too large."""
-    if value is None:
-        return None, note
-    if abs(value) >= _LIMIT:
-        return None, (note + "; " if note else "") + "too large for decimal128(20,4)"
-    if value.as_tuple().exponent < -4:
-        return value.quantize(_SCALE, rounding=ROUND_HALF_EVEN), (note + "; " if note else "") + "rounded to 4 decimals"
-    return value, note
-
-
-def _ranges(pages: list[int]) -> str:
-    out, start, prev = [], None, None
-    for p in pages:
-        if start is None:
-            start = prev = p
-        elif p == prev + 1:
-            prev = p
-        else:
-            out.append(f"{start}-{prev}" if start != prev else str(start))
-            start = prev = p
-    if start is not None:
-        out.append(f"{start}-{prev}" if start != prev else str(start))
-    return ", ".join(out)
-
-
 def collect_inputs(paths: list[Path | str]) -> list[Path | str]:
-    """Files given, and every non-hidden file under the folders given, in a stable order. A path or
-    `file://` URL comes back as a Path, any other URL (`s3://…`) as a string."""
+    """Files given, and every non-hidden entry under the folders given that is not a folder to walk, in a
+    stable order. A path or `file://` URL comes back as a Path, any other URL (`s3://…`) as a string."""
     return [f for f, _ in _collect_inputs(paths)]
 
 
@@ -199,7 +44,9 @@ def _collect_inputs(paths: list[Path | str]) -> list[tuple[Path | str, dict | No
     """`collect_inputs` with each file's size and stamp (`storage.info`) when a listing gave them."""
     out: list[tuple[Path | str, dict | None]] = []
     for p in map(storage.location, paths):
-        if storage.is_dir(p):
+        if isinstance(p, Path) and p.is_dir():
+            out.extend((f, None) for f in _local_entries(p))
+        elif storage.is_dir(p):
             out.extend(storage.list_files(p))
         else:
             out.append((p, None))
@@ -210,6 +57,20 @@ def _collect_inputs(paths: list[Path | str]) -> list[tuple[Path | str, dict | No
             seen.add(key)
             unique.append((f, info))
     return unique
+
+
+def _local_entries(folder: Path) -> list[Path]:
+    """Every non-hidden entry under `folder` but the folders walked into, sorted: the files, and what
+    stands where a file would and is none (a link to nothing or to a folder, a named pipe, a device, a
+    folder named like a PDF), so that each gets its documents record saying what it is. Links to
+    folders are not followed (a link may loop)."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        here = Path(root)
+        found += [here / n for n in names if not n.startswith(".")]
+        found += [here / d for d in dirs if d.lower().endswith(".pdf") or (here / d).is_symlink()]
+    return sorted(found)
 
 
 @dataclass
@@ -248,31 +109,138 @@ class RunSummary:
 def run_extract(
     paths: list[Path], out_dir: Path, progress: bool | None = None, echo=None, *, workers: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, scheduler: str | None = None,
-    cache_dir: Path | None = None, process=None, ocr: str = "auto",
+    cache_dir: Path | None = None, process=None, ocr: str = "auto", max_memory: int | None = None,
+    settings: RunSettings | None = None,
 ) -> RunSummary:
     """Extract every file under `paths` into the four datasets of `out_dir`.
 
-    Files whose bytes were already extracted by this code version (the cache, by default beside
-    `out_dir`) are not extracted again unless `force`. The rest run on `workers` processes (default:
-    the CPU cores) or, with `scheduler` (a Dask address), on a cluster; each file is stopped after
-    `timeout` seconds (None: no limit). `process` replaces `process_file` (a module-level function,
-    for tests). `ocr` (auto, always, never) says which pages are OCR'd; OCR'd copies are kept in the
-    cache too. Ctrl-C keeps every finished file in the cache: running again resumes.
+    `settings` (a `RunSettings`) says how; the keyword arguments `workers` … `max_memory` are a shorthand
+    for it, used when `settings` is not given. Files whose bytes were already extracted by this code
+    version (the cache, by default beside `out_dir`) are not extracted again unless `force`; a cache entry
+    found damaged is extracted again in the same run. The rest run on worker processes or a Dask cluster,
+    each file stopped after the time limit. `process` replaces `process_file` (a module-level function,
+    for tests). Ctrl-C keeps every finished file in the cache: running again resumes.
+
+    Before any work the output folder and the cache are checked (OSError naming the path: not a folder,
+    not writable) and the output folder is locked (`lock.OutputBusy`: another run holds it).
     """
     from .cache import ResultCache, default_cache_dir, planned_version
 
+    settings = settings or RunSettings(workers, timeout, force, scheduler, cache_dir, ocr, max_memory)
     started = time.perf_counter()
     out_dir = storage.location(out_dir)
-    listed = _collect_inputs(paths)
-    files = [f for f, _ in listed]
-    infos = {storage.key(f): info for f, info in listed if info is not None}
-    cache = ResultCache(cache_dir or default_cache_dir(out_dir))
-    version = planned_version(ocr)
-    summary = RunSummary(len(files), Counter(), Counter(), out_dir)
+    cache = ResultCache(settings.cache_dir or default_cache_dir(out_dir))
+    for folder in (out_dir, cache.root):
+        check_writable(folder)
+    with output_lock(out_dir), _run_temp_folder() as tmp_root:
+        listed = _collect_inputs(paths)
+        files = [f for f, _ in listed]
+        version = planned_version(settings.ocr)
+        summary = RunSummary(len(files), Counter(), Counter(), out_dir)
+        run = _Run(files, cache, version, settings, process, tmp_root,
+                   cache.for_workers(settings.scheduler is not None, settings.force, version))
+        try:
+            todo = run.plan({storage.key(f): info for f, info in listed if info is not None}, summary)
+            bar = sys.stderr.isatty() if progress is None else progress
+            if todo:
+                run.extract(todo, summary, bar, echo)
+            damaged = run.read_heads()
+            if damaged:  # cache entries found damaged or gone: their files are extracted again now
+                summary.cached -= len(damaged)
+                run.extract(damaged, summary, bar, echo)
+                run.read_heads(damaged.values())
+        finally:
+            cache.save_index()
+        try:
+            report = publish(run.output_documents(summary, echo), out_dir)
+        except OSError as ex:
+            raise naming(ex, out_dir) from ex
+        summary.parts_written = report.written
+        cache.prune({s for s in run.shas if s}, version)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
-    run = _Run(files, cache, version, ocr, cache.for_workers(scheduler is not None, force, version))
+
+def check_writable(folder: Location) -> None:
+    """Make `folder` (on this machine's disk) if needed and write a file in it, before a run spends any work
+    on what it could not store; OSError naming the folder when it cannot (a file in the way, read-only,
+    no permission). A folder on object storage is taken as it is."""
+    if not isinstance(folder, Path):
+        return
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a folder", str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".sakip-probe-", dir=folder)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def naming(ex: OSError, where: Location) -> OSError:
+    """`ex` with a path to name: its own, else `where` (pyarrow's write errors name no file)."""
+    if ex.filename:
+        return ex
+    code = ex.errno
+    if code is None:
+        m = re.search(r"\[errno (\d+)\]", str(ex), re.IGNORECASE)
+        code = int(m.group(1)) if m else None
+    return OSError(code, os.strerror(code) if code else str(ex), str(where))
+
+
+@contextlib.contextmanager
+def _run_temp_folder() -> Iterator[str]:
+    """The run's temporary folder, where its workers (and their OCR processes) put theirs, removed at
+    the end whatever became of them. Folders of runs that no longer live (killed) are removed first."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob("sakip-run-*"):
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"sakip-run-{os.getpid()}-")
     try:
-        for i, f in enumerate(files):
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+@dataclass
+class _Run:
+    """The files of one run, their sha256 (None: not a readable file), and what did not come out of the cache."""
+
+    files: list[Path]
+    cache: object
+    version: str
+    settings: RunSettings
+    process: object = None  # replaces process_file in the workers (tests)
+    tmp_root: str | None = None
+    worker_cache: object = None  # cache.WorkerCache or KnownResults: the cache as the workers use it
+    shas: list[str | None] = field(default_factory=list)
+    unhashed: dict[str, tuple[int, dict]] = field(default_factory=dict)  # path → (input index, info): hashed by its worker
+    unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read
+    unfinished: dict[str, TaskResult] = field(default_factory=dict)   # sha → work that did not finish (not cached)
+    moved: dict[str, str] = field(default_factory=dict)  # sha planned → sha the worker read (the file changed meanwhile)
+    heads: dict[str, tuple[dict, list[str]]] = field(default_factory=dict)  # sha → its documents record, table codes
+    extracted: set[str] = field(default_factory=set)  # sha256s extracted in this run
+
+    def plan(self, infos: dict[str, dict], summary: RunSummary) -> dict[str, str | None]:
+        """Name each file by its sha256 and pick what to extract: absolute path of the first file with these
+        bytes → its sha256 (None: unknown, hashed by its worker), largest first."""
+        force, cache = self.settings.force, self.cache
+        for i, f in enumerate(self.files):
+            why = not_a_file(f) if isinstance(f, Path) else None
+            if why is not None:  # looked at before it is opened: a named pipe would never end
+                self.shas.append(None)
+                self.unreadable[i] = FileResult(empty_document(f, None, why))
+                continue
             try:
                 info = infos.get(storage.key(f))
                 if not storage.is_local(f):
@@ -281,70 +249,48 @@ def run_extract(
                     info = info or storage.info(f)
                     sha = None if force else cache.known_sha256(f, info)
                     if sha is None:
-                        run.unhashed[storage.key(f)] = (i, info)
-                    run.shas.append(sha)
+                        self.unhashed[storage.key(f)] = (i, info)
+                    self.shas.append(sha)
                 else:
-                    run.shas.append(cache.sha256(f, trust_index=not force, info=info))
-            except OSError:
-                run.shas.append(None)
-                run.unreadable[i] = process_file(f)  # says why it cannot be read
-        todo: dict[str, str | None] = {}  # absolute path of the first file with these bytes → its sha256 (None: unknown)
+                    self.shas.append(cache.sha256(f, trust_index=not force, info=info))
+            except OSError as ex:
+                self.shas.append(None)
+                self.unreadable[i] = FileResult(empty_document(f, None, f"cannot be read: {ex.strerror or ex}"))
+        todo: dict[str, str | None] = {}
         planned: set[str] = set()
-        for f, sha in sorted(zip(files, run.shas), key=lambda fs: -_size(fs[0], infos)):
+        candidates = [(f, sha) for f, sha in zip(self.files, self.shas) if sha or isinstance(f, str)]
+        for f, sha in sorted(candidates, key=lambda fs: -_size(fs[0], infos)):
             # largest files first, so that the last one to finish is a small one
-            if sha and sha not in planned and (force or not cache.has(sha, version)):
+            if sha and sha not in planned and (force or not cache.has(sha, self.version)):
                 planned.add(sha)
                 todo[storage.key(f)] = sha
-            elif sha is None and storage.key(f) in run.unhashed:
+            elif sha is None and storage.key(f) in self.unhashed:
                 todo[storage.key(f)] = None
-        summary.cached = len({s for s in run.shas if s}) - len(planned)
-        if todo:
-            run.extract(todo, summary, workers, timeout, scheduler, process,
-                        sys.stderr.isatty() if progress is None else progress, echo)
-    finally:
-        cache.save_index()
+        summary.cached = len({s for s in self.shas if s}) - len(planned)
+        return todo
 
-    cache.prefetch({run.moved.get(s, s) for s in run.shas if s and s not in run.unfinished}, version)
-    report = publish(run.output_documents(summary, echo), out_dir)
-    summary.parts_written = report.written
-    cache.prune({s for s in run.shas if s}, version)
-    summary.seconds = time.perf_counter() - started
-    return summary
-
-
-@dataclass
-class _Run:
-    """The files of one run, their sha256 (None: unreadable), and what did not come out of the cache."""
-
-    files: list[Path]
-    cache: object
-    version: str
-    ocr: str = "auto"
-    worker_cache: object = None  # cache.WorkerCache or KnownResults: the cache as the workers use it
-    shas: list[str | None] = field(default_factory=list)
-    unhashed: dict[str, tuple[int, dict]] = field(default_factory=dict)  # path → (input index, info): hashed by its worker
-    unreadable: dict[int, FileResult] = field(default_factory=dict)   # input index → why it cannot be read
-    unfinished: dict[str, TaskResult] = field(default_factory=dict)   # sha → work that did not finish (not cached)
-    moved: dict[str, str] = field(default_factory=dict)  # sha planned → sha the worker read (the file changed meanwhile)
-
-    def extract(self, todo: dict[str, str], summary: RunSummary, workers, timeout, scheduler, process, progress, echo) -> None:
+    def extract(self, todo: dict[str, str | None], summary: RunSummary, progress: bool, echo) -> None:
         """Run the files of `todo` (path → sha256) and store each result in the cache as it comes."""
         from tqdm import tqdm
 
         from extract import OcrSettings
 
-        from .parallel import DaskWorkers, LocalWorkers, default_workers
+        from .parallel import DaskWorkers, LocalWorkers
 
-        runner = DaskWorkers(scheduler, timeout) if scheduler else LocalWorkers(workers or default_workers(), timeout)
-        summary.workers = runner.workers if scheduler else min(runner.workers, len(todo))
+        s = self.settings
+        if s.scheduler:
+            runner = DaskWorkers(s.scheduler, s.timeout, s.max_memory)
+        else:
+            runner = LocalWorkers(s.worker_count, s.timeout, s.memory_limit, self.tmp_root)
+        summary.workers = runner.workers if s.scheduler else max(summary.workers, min(runner.workers, len(todo)))
         # on this machine, with the OCR cache on its disk, a scanned file's pages are OCR'd one task each, by
         # every worker of the pool (parallel.LocalWorkers); else by as many processes as the run has workers
-        by_page = not scheduler and self.cache.ocr_dir is not None
-        ocr = OcrSettings(self.ocr, self.cache.ocr_dir, jobs=1 if scheduler or by_page else runner.workers,
+        by_page = not s.scheduler and self.cache.ocr_dir is not None
+        ocr = OcrSettings(s.ocr, self.cache.ocr_dir, jobs=1 if s.scheduler or by_page else runner.workers,
                           defer=by_page)
         bar = tqdm(total=len(todo), unit="file", disable=not progress, dynamic_ncols=True)
         try:
-            for tr in runner.run(list(todo.items()), self.version, process, ocr, self.worker_cache):
+            for tr in runner.run(list(todo.items()), self.version, self.process, ocr, self.worker_cache):
                 sha = todo[tr.path] or self._hashed_by_worker(tr)
                 if tr.from_cache:  # hashed by its worker, whose result the cache held
                     summary.cached += 1
@@ -355,7 +301,11 @@ class _Run:
                 elif tr.payload is None or tr.sha256 is None:  # no result, or the file vanished meanwhile
                     self.unfinished[sha] = tr
                 else:
-                    self.cache.store(tr.sha256, self.version, tr.payload)
+                    try:
+                        self.cache.store(tr.sha256, self.version, tr.payload)
+                    except OSError as ex:
+                        raise naming(ex, self.cache.entry_path(tr.sha256, self.version)) from ex
+                    self.extracted.add(tr.sha256)
                     if tr.sha256 != sha:
                         self.moved[sha] = tr.sha256
                 summary.extracted += 1
@@ -381,13 +331,29 @@ class _Run:
         that far), learnt by the file index when the file was not changed since it was listed."""
         i, info = self.unhashed[tr.path]
         if tr.sha256 is None:
-            doc_id = hashlib.sha256(tr.path.encode()).hexdigest()[:16]
-            self.unreadable[i] = FileResult(dict(tr.document, doc_id=doc_id, source_path=str(self.files[i])))
+            self.unreadable[i] = FileResult(empty_document(self.files[i], None, tr.document["message"]))
             return None
         self.shas[i] = tr.sha256
         if tr.source_info == info:
             self.cache.remember(tr.path, info, tr.sha256)
         return tr.sha256
+
+    def read_heads(self, shas=None) -> dict[str, str]:
+        """Read (and check) the cache entry of each file the outputs list (or of `shas`), keeping its documents
+        record and table codes; the files whose entry is missing or damaged, as a `todo` of `extract`."""
+        wanted = {self.moved.get(s, s) for s in self.shas if s} - set(self.unfinished) if shas is None else set(shas)
+        self.cache.prefetch(wanted - set(self.heads), self.version)
+        again: dict[str, str] = {}
+        for sha in sorted(wanted - set(self.heads)):
+            head = self.cache.load(sha, self.version, names=("documents", "tables"))
+            if head is not None:
+                self.heads[sha] = (head["documents"].to_pylist()[0], head["tables"].column("table_code").to_pylist())
+            elif sha not in self.extracted:
+                again[storage.key(self._first_file(sha))] = sha
+        return again
+
+    def _first_file(self, sha: str) -> Path | str:
+        return next(f for f, s in zip(self.files, self.shas) if s and self.moved.get(s, s) == sha)
 
     def output_documents(self, summary: RunSummary, echo) -> list[OutputDocument]:
         """One OutputDocument per input file, in input order; a later file with the same bytes is a duplicate."""
@@ -405,25 +371,33 @@ class _Run:
                                               message=f"same content as {seen_sha[sha]}; its tables are listed there",
                                               doc_id=f"{sha[:16]}-dup{i}"))
                 else:
-                    seen_sha[sha] = str(f)
+                    seen_sha[sha] = shown_path(f)
             d = out.document
             summary.statuses[d["status"]] += 1
             if echo and d["status"] != "ok":
-                echo(f"{f}: {d['status']}: {d['message']}")
+                echo(f"{shown_path(f)}: {d['status']}: {d['message']}")
             docs.append(out)
         return docs
 
     def _document(self, path: Path, sha: str, summary: RunSummary | None) -> OutputDocument:
         if sha in self.unfinished:
-            return OutputDocument(dict(self.unfinished[sha].document, source_path=str(path)))
-        head = self.cache.load(sha, self.version, names=("documents", "tables"))
-        if head is None:  # the entry vanished since it was written: say so rather than guess
-            return OutputDocument(_missing_entry(path, sha))
+            return OutputDocument(dict(self.unfinished[sha].document, source_path=shown_path(path)))
+        if sha not in self.heads:  # damaged again after it was extracted again: say so rather than guess
+            return OutputDocument(empty_document(path, sha, f"its result could not be read back from the cache "
+                                                            f"({self.cache.root}); run again"))
+        document, codes = self.heads[sha]
         if summary is not None:
-            summary.tables.update(head["tables"].column("table_code").to_pylist())
+            summary.tables.update(codes)
         cache, version = self.cache, self.version
-        return OutputDocument(dict(head["documents"].to_pylist()[0], source_path=str(path)), f"{sha}-{version}",
-                              lambda: cache.load(sha, version, names=CHILD_TABLES))
+
+        def load():
+            tables = cache.load(sha, version, names=CHILD_TABLES)
+            if tables is None:  # damaged since its head was read: stop rather than write a document without rows
+                raise OSError(errno.EIO, "a cache entry was damaged during the run; run again",
+                              str(cache.entry_path(sha, version)))
+            return tables
+
+        return OutputDocument(dict(document, source_path=shown_path(path)), f"{sha}-{version}", load)
 
 
 def _size(path: Path | str, infos: dict[str, dict]) -> int:
@@ -431,9 +405,3 @@ def _size(path: Path | str, infos: dict[str, dict]) -> int:
         return (infos.get(storage.key(path)) or storage.info(path))["size"]
     except OSError:
         return 0
-
-
-def _missing_entry(path: Path, sha: str) -> dict:
-    from .parallel import failed_result
-
-    return dict(failed_result(str(path), sha, "its cached result disappeared during the run; run again").document)

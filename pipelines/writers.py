@@ -220,7 +220,10 @@ def _write_part(folders: dict[str, Location], part: str, members: list[OutputDoc
         return tmp
     except BaseException:
         for w in writers.values():
-            w.close()
+            try:
+                w.close()
+            except OSError:  # the disk that failed the write fails the close too: the files go all the same
+                pass
         for p in tmp.values():
             storage.remove(p)
         raise
