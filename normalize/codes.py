@@ -4,7 +4,11 @@ Current documents follow Kepmendagri 050-3708/2020: urusan ``7`` (or placeholder
 urusan ``7.01`` (``X.XX``), program ``7.01.02``, kegiatan ``7.01.02.2.01``, sub kegiatan
 ``7.01.02.2.01.0002``. Pre-2021 documents follow Permendagri 13/2006, whose codes have only
 two-digit parts after the urusan (``1.20.06.01.01``: urusan.bidang.organisasi.program.kegiatan).
-This module reads the shape of a code only; matching codes to names is `nomenclature`'s job.
+Documents also print codes of their own making: the program and kegiatan numbers under an
+organisation prefix (``02 01 01 01``, ``1 07 1 07 01 21 01``), or without the urusan (``01.2.01``).
+`local_code` reads those; their level follows from the table they are in (`normalize.rows`), not
+from their shape. This module reads the shape of a code only; matching codes to names is
+`nomenclature`'s job.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ _LEADING_MARKS = "'\u2018\u2019`\""
 _CODE_TEXT = re.compile(r"[0-9X]+(?:(?:\s*\.\s*|\s+)[0-9X]+)*")
 _PART = re.compile(r"(\s*\.\s*|\s+)?([0-9X]+)")
 
+_LOCAL_PART = re.compile(r"[0-9]{1,3}|X{1,2}")
 _URUSAN = re.compile(r"[1-9]|X")
 _TWO_DIGITS = re.compile(r"(?!00)[0-9]{2}")
 _LEVEL_DIGIT = re.compile(r"[12]")  # 4th part of a kegiatan code in the 2020 scheme
@@ -63,6 +68,43 @@ def code_level(code: str | None, scheme: str | None = None) -> str | None:
     return _LEVELS_2020.get(len(parts))
 
 
+def local_code(raw: str | None) -> str | None:
+    """The dotted form of a code in no national scheme (``02 01 01 01`` → ``02.01.01.01``), parts as
+    printed; None when `raw` is no code at all or a code of a scheme (then `normalize_code` reads it).
+
+    Its level is not in its shape: a table of such codes tells it by the depth of its program rows.
+    """
+    parts = printed_parts(raw)
+    if parts is None or len(parts) < 2 or normalize_code(raw) is not None:
+        return None
+    return ".".join(parts)
+
+
+def local_level(code: str | None) -> str | None:
+    """The level of a local code whose shape tells it: a 2020 kegiatan or sub kegiatan code printed without
+    its urusan and bidang (``01.2.01``, ``01.2.01.06``: program 01, kegiatan 2.01, sub kegiatan 06)."""
+    parts = printed_parts(code)
+    if parts is None or len(parts) not in (3, 4) or not _LEVEL_DIGIT.fullmatch(parts[1]):
+        return None
+    if not all(_TWO_DIGITS.fullmatch(p) for p in (parts[0], parts[2])):
+        return None
+    if len(parts) == 3:
+        return "kegiatan"
+    return "sub_kegiatan" if _SUB_KEGIATAN.fullmatch(parts[3]) else None
+
+
+def printed_parts(raw: str | None) -> list[str] | None:
+    """The parts of anything printed as a code, any scheme or none: groups of one to three digits (or
+    ``X``/``XX``) joined by dots or spaces; None when `raw` is not only that."""
+    if raw is None:
+        return None
+    text = raw.strip().lstrip(_LEADING_MARKS).strip().rstrip(".").strip().upper()
+    if not _CODE_TEXT.fullmatch(text):
+        return None
+    parts = [part for _, part in _PART.findall(text)]
+    return parts if all(_LOCAL_PART.fullmatch(p) for p in parts) else None
+
+
 def code_scheme(code: str | None) -> str | None:
     """Which nomenclature a code's shape belongs to, or None when it fits both (1–3 parts) or none.
 
@@ -98,7 +140,8 @@ def _fits_both(parts: list[str]) -> bool:
         return False
     if len(parts) >= 2 and not _bidang_ok(parts[0], parts[1]):
         return False
-    return len(parts) < 3 or bool(_TWO_DIGITS.fullmatch(parts[2]))
+    # X.XX.XX: a program of every urusan, its number left as a placeholder too
+    return len(parts) < 3 or bool(_TWO_DIGITS.fullmatch(parts[2])) or parts[:3] == ["X", "XX", "XX"]
 
 
 def _scheme_of(parts: list[str]) -> str | None:

@@ -4,7 +4,9 @@ Input is an `extract` `LogicalTable` and its `templates.Identified`; output is a
 of `Row`s and `Value`s that the pipeline writes as rows.parquet and values.parquet. The level of
 a row comes from its code when printed, else from what the row looks like (PROGRAM in capitals,
 a sub-unit suffix, a label with no indicator and no values); rows we cannot place stay `unknown`
-for the nomenclature step to settle. Rows of indicator tables (T-C.23, T-C.25, LKjIP capaian ...)
+for the nomenclature step to settle. A code of no national scheme (``02 01 01 01``) takes its level
+from its table: the depth of the codes its program rows print. A heading row naming the perangkat
+daerah (``BADAN PERENCANAAN ...``) is `perangkat_daerah`, one naming an urusan is `urusan`. Rows of indicator tables (T-C.23, T-C.25, LKjIP capaian ...)
 are `indikator`.
 
 A cell printed once for a group of rows (tujuan, sasaran, program: a vertical merge) is filled
@@ -20,17 +22,29 @@ from decimal import Decimal
 
 from extract.model import HeaderCell, LogicalTable
 
-from .codes import PERMENDAGRI_13_2006, code_level, code_scheme, normalize_code
+from .codes import PERMENDAGRI_13_2006, code_level, code_scheme, local_code, local_level, normalize_code, printed_parts
 from .numbers import detect_locale, looks_numeric, parse_number, parse_quantity
 from .templates import Column, Identified, Profile, canonical_columns
 
-LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "indikator", "label", "total", "unknown")
+LEVELS = ("perangkat_daerah", "urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan", "indikator", "label",
+          "total", "unknown")
+ITEM_LEVELS = ("program", "kegiatan", "sub_kegiatan")
 
-TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|grand\s*total)\b", re.I)
+# 'Jumlah', 'JUMLAH BELANJA', 'Jumlah Anggaran Program Prioritas 1', 'Total Usulan Anggaran (Rp.)': a total;
+# 'Jumlah dokumen laporan ...', 'Jumlah PNS yang ...': an item or indicator that counts something
+TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*total|grand\s*total)\b(?!\s+(?!(total|keseluruhan|seluruhnya|anggaran|"
+                   r"belanja|pendapatan|usulan|pagu|dana|biaya|akhir|sumber|prioritas|rp)\b)[a-z])", re.I)
 # In an indicator table "Jumlah PNS yang ..." is an indicator: only a bare "Jumlah" / "Total" row is a total.
 TOTAL_ONLY = re.compile(r"^\s*(sub\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|anggaran|belanja|akhir))?\s*:?\s*$", re.I)
 YEAR_CELL = re.compile(r"\(?(19|20)\d\d\)?")  # a year alone in a header cell: '2014', '(2013)'
 LEVEL_WORD = re.compile(r"(urusan|bidang(\s+urusan)?|program|(sub\s*)?kegiatan)\s*:?", re.I)
+# A heading row naming the perangkat daerah, printed in capitals over its programs (often with their sum)
+PERANGKAT_DAERAH = re.compile(r"^\s*(\d+\.\s*)?(\(\d+\)\s*)?(badan|dinas|kantor|sekretariat|inspektorat|satuan\s+polisi|"
+                              r"rumah\s+sakit|rsud|kecamatan|biro)\b", re.I)
+HEADING_LEVEL = {"urusan": "urusan", "bidang": "bidang_urusan", "fungsi": "label"}
+HEADING = re.compile(r"^\s*(urusan|bidang(?=\s+urusan)|fungsi)\b", re.I)
+# Words that say a row's level whatever its code ('Program Pelayanan ...', 'Kegiatan Penyediaan ...')
+LEVEL_NAMED = re.compile(r"^\s*(program|sub\s*kegiatan|kegiatan)\b", re.I)
 SUB_UNIT = re.compile(r"\(\s*sub\s*unit\b|\(\s*kelurahan\b|\(\s*kecamatan\b", re.I)
 LEADING_CODE = re.compile(r"^\s*'?((?:[0-9X]{1,2}[ .]){2,}[0-9X]{1,4})\.?\s+(?=\D)")
 
@@ -89,6 +103,8 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
     by_name = {c.name: c for c in cols}
     uraian_cols = profile.uraian if profile else ("uraian",)
     indikator_cols = profile.indikator if profile else ("indikator",)
+    rows_kind = profile.rows if profile is not None else "item"
+    newer = profile is not None and not profile.legacy
     above: dict[str, str] = {}
     last_item: Row | None = None
     rows: list[Row] = []
@@ -112,8 +128,6 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
         is_total = bool(TOTAL.match(_unspaced(uraian_raw)) or TOTAL_ONLY.match(_unspaced(_first_text(cells))))
         filled = _fill_down(cells, cols, profile, above, is_total) if profile is not None and profile.fill_down else {}
         uraian = clean_uraian(uraian_raw or _first(_with(cells, by_name, filled), by_name, uraian_cols))
-        rows_kind = profile.rows if profile is not None else "item"
-        newer = profile is not None and not profile.legacy
         if rows_kind == "indikator":
             level = _indicator_level(uraian_raw or indikator, indikator, has_values)
         elif rows_kind == "columns":
@@ -136,6 +150,7 @@ def normalize_table(t: LogicalTable, ident: Identified, period: tuple[int, int] 
             unit = pv.unit or c.unit or _satuan(cells, cols, c)
             values.append(Value(n, c.name, c.tahun, pv.value, unit, raw, pv.status, pv.note, pv.candidates))
     _legacy_code_levels(rows)
+    _local_code_levels(rows, rows_kind if profile is not None else "item")
     if profile is not None:
         _carry_context(rows, cols, profile)
     return NormalizedTable(ident.table_code, ident.evidence, cols, rows, values, locale, t)
@@ -230,16 +245,89 @@ def _carry_context(rows: list[Row], cols: list[Column], profile: Profile) -> Non
 
 
 def _legacy_code_levels(rows: list[Row]) -> None:
-    """A table of Permendagri 13/2006 codes without the organisation part (urusan.bidang.program.kegiatan:
-    program ``1.21.17``, its kegiatan ``1.21.17.01``) has no five-part code: there a four-part code is a
-    kegiatan, not the program its shape alone would say (with the organisation, ``1.20.06.15`` is one)."""
+    """A table of Permendagri 13/2006 codes with the organisation part (five-part kegiatan codes) prints the
+    perangkat daerah's code in three parts. A table of such codes without the organisation part
+    (urusan.bidang.program.kegiatan: program ``1.21.17``, its kegiatan ``1.21.17.01``) has no five-part
+    code: there a four-part code is a kegiatan, not the program its shape alone would say (with the
+    organisation, ``1.20.06.15`` is one)."""
     parts = {r.row_no: len(r.kode.split(".")) for r in rows if r.kode}
     legacy = [r for r in rows if r.kode and code_scheme(r.kode) == PERMENDAGRI_13_2006]
+    if legacy and max(parts.values()) == 5:
+        # with the organisation part, a three-part code is the organisation (the perangkat daerah) over its
+        # programs: '3 04 01 Badan Kepegawaian ...' over '3 04 01 01 Program Pelayanan ...'
+        for r in rows:
+            if r.kode and parts[r.row_no] == 3 and r.level == "program" and not LEVEL_NAMED.match(r.uraian):
+                r.level = "perangkat_daerah"
     if not legacy or max(parts.values()) != 4 or 3 not in parts.values():
         return
     for r in legacy:
         if parts[r.row_no] == 4 and r.level == "program":
             r.level = "kegiatan"
+
+
+def _local_code_levels(rows: list[Row], rows_kind: str) -> None:
+    """Codes of no national scheme (``02 01 01 01``, ``1 07 1 07 01 21 01``) get their dotted form and, in
+    a table of items, the level their depth has in this table: the depth its rows named 'Program ...'
+    print (or one less than its 'Kegiatan ...' rows) is the program's, the next the kegiatan's, the one
+    after the sub kegiatan's; shorter codes are headings (urusan, organisation). Without such names, the
+    deepest codes are kegiatan when their prefix is a code of the table. Where most codes of the table are
+    of no scheme, the codes a scheme reads (``1 07 1 07 01`` is a 2006 kegiatan by its shape) follow the
+    table too, except urusan and bidang urusan. A row whose name says its level ('Program ...') has it."""
+    depth: dict[int, int] = {}
+    local: set[int] = set()
+    for r in rows:
+        parts = printed_parts(r.kode_raw) if r.kode_raw else None
+        if parts is None:
+            continue
+        depth[r.row_no] = len(parts)
+        if r.kode is None and (code := local_code(r.kode_raw)):
+            r.kode = code
+            local.add(r.row_no)
+    if not local or rows_kind not in ("item", "columns"):
+        return
+    coded = [r for r in rows if depth.get(r.row_no, 0) >= 2]
+    relative = 2 * len(local) > len(coded)
+    follow = [r for r in coded if r.level != "total" and (r.row_no in local or (relative and r.level not in ("urusan", "bidang_urusan")))]
+    program_depth = _program_depth(rows, depth, local, relative, rows_kind)
+    program = None
+    for r in follow:
+        named = _named_level(r, rows_kind) or local_level(r.kode_raw)
+        if named is not None:
+            r.level = named
+        elif program_depth is not None:
+            d = depth[r.row_no] - program_depth
+            r.level = "label" if d < 0 else (ITEM_LEVELS[d] if d < len(ITEM_LEVELS) else r.level)
+            if r.level == "program" and program is not None and r.kode == program.kode and _named_level(program, rows_kind):
+                r.level = "kegiatan"  # printed with its program's code, its own number left out
+        if r.level == "program":
+            program = r
+
+
+def _named_level(r: Row, rows_kind: str) -> str | None:
+    """The level a row's own words give ('Program ...', 'Kegiatan ...'), or its level column's."""
+    if rows_kind == "columns":
+        return r.level if r.level in ITEM_LEVELS else None
+    m = LEVEL_NAMED.match(r.uraian)
+    return None if m is None else re.sub(r"\s+", "_", m.group(1).lower()).replace("subkegiatan", "sub_kegiatan")
+
+
+def _program_depth(rows: list[Row], depth: dict[int, int], local: set[int], relative: bool, rows_kind: str) -> int | None:
+    """How many parts the program codes of a table of codes of its own have (see `_local_code_levels`)."""
+    votes: dict[int, int] = {}
+    for r in rows:
+        if r.row_no not in depth or not (relative or r.row_no in local or code_level(r.kode_raw) is None):
+            continue
+        named = _named_level(r, rows_kind) or (local_level(r.kode_raw) if r.row_no in local else None)
+        if named is not None and depth[r.row_no] > ITEM_LEVELS.index(named):
+            guess = depth[r.row_no] - ITEM_LEVELS.index(named)
+            votes[guess] = votes.get(guess, 0) + 1
+    if votes:
+        return max(sorted(votes), key=lambda d: votes[d])
+    codes = {r.kode for r in rows if r.row_no in local}
+    deepest = max(depth[n] for n in local)
+    if any(c.count(".") + 1 == deepest and c.rsplit(".", 1)[0] in codes for c in codes):
+        return deepest - 1
+    return None
 
 
 def _fill_down(
@@ -395,6 +483,11 @@ def _level(kode: str | None, uraian: str, indikator: str, has_values: bool) -> s
         return "program"
     letters = [ch for ch in text if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    heading = HEADING.match(text)
+    if heading and has_values:
+        return HEADING_LEVEL[heading.group(1).lower()]  # 'URUSAN WAJIB ...' over its programs, with their sum
+    if upper > 0.8 and PERANGKAT_DAERAH.match(text) and not indikator:
+        return "perangkat_daerah"
     if not indikator and not has_values:
         # a name alone on its row (NON URUSAN, Kewilayahan, Fungsi Koordinasi) is a heading, never an item
         return "label"

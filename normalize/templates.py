@@ -138,7 +138,8 @@ T_C_33 = Profile(
         ColumnRule("indikator", r"indikator"),
         ColumnRule("catatan", r"catatan|keterangan"),
         ColumnRule("target_maju", r"(prakiraan|maju).*(target|capaian)", numeric=True),
-        ColumnRule("pagu_indikatif_maju", r"(prakiraan|maju).*(pagu|dana)", numeric=True, unit="Rp"),
+        # 'Prakiraan Maju' alone over one money column (Wonosobo Renja 2017 Tabel III.2)
+        ColumnRule("pagu_indikatif_maju", r"(prakiraan|maju).*(pagu|dana)|^prakiraan\s+maju$", numeric=True, unit="Rp"),
         ColumnRule("lokasi", r"lokasi"),
         ColumnRule("target", r"target|capaian", numeric=True),
         ColumnRule("pagu_indikatif", r"pagu|kebutuhan\s+dana", numeric=True, unit="Rp"),
@@ -675,7 +676,7 @@ class Column:
     n: int | None = None  # for a column repeated per year: which year of the period (the n of `Tahun ke-n`)
 
 
-YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+YEAR = re.compile(r"(?<![0-9])(19[5-9]\d|20\d\d)(?![0-9])")  # also run together: 'RencanaTahun2016'
 PERIOD = re.compile(
     r"\b((?:19|20)\d\d)\s*(?:[-\u2010-\u2014]|s\.?\s*/\s*d\.?|sampai(?:\s+dengan)?|hingga)\s*((?:19|20)\d\d)\b", re.I
 )
@@ -739,6 +740,11 @@ def canonical_columns(
             cols.append(Column(i, _satuan_name(prev.name), path, number, False, None, None, satuan_of=prev.name))
             continue
         rule = rules.get(by_number.get(i, ""))
+        if rule is not None and not re.search(rule.pattern, low):
+            # the header says another column than the number ('Prakiraan Maju ... / Target' numbered as the
+            # regulation's Catatan, in a table that prints four Catatan Penting columns): the header wins
+            said = next((r for r in rules.values() if r.name not in used and re.search(r.pattern, low)), None)
+            rule = said or rule
         if rule is None:
             # then with the header's lines joined: a word the cell wrapped ('Satu / an', 'Penang / gung / jawab')
             for text in (low, re.sub(r"\s*/\s*", "", low)):

@@ -61,8 +61,11 @@ OCR_DOUBT = 85  # an OCR'd number read with less confidence (Tesseract's, 0-100)
 
 # Depth of each item level; a row's children are the following rows of the next depth present.
 RANK = {"urusan": 1, "bidang_urusan": 2, "program": 3, "kegiatan": 4, "sub_kegiatan": 5}
+# A perangkat daerah's heading row printing the sum of the programs below it is their parent, though no item
+HEADING_RANK = {"perangkat_daerah": 0.5}
 LEVEL_WORDS = {"urusan": "urusan", "bidang_urusan": "bidang urusan", "program": "program", "kegiatan": "kegiatan",
-               "sub_kegiatan": "sub kegiatan", "total": "total", "unknown": "row", "label": "row"}
+               "sub_kegiatan": "sub kegiatan", "total": "total", "unknown": "row", "label": "row",
+               "perangkat_daerah": "perangkat daerah"}
 COLUMN_WORDS = {
     "pagu_indikatif": "pagu indikatif",
     "pagu_indikatif_maju": "prakiraan maju pagu",
@@ -162,8 +165,8 @@ class _Row:
     indikator: str | None = None
 
     @property
-    def rank(self) -> int | None:
-        return RANK.get(self.level)
+    def rank(self) -> float | None:
+        return RANK.get(self.level, HEADING_RANK.get(self.level))
 
     @property
     def code(self) -> str | None:

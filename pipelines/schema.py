@@ -10,6 +10,7 @@ import pyarrow as pa
 
 SCHEMA_VERSION = "1"
 VALUE_TYPE = pa.decimal128(20, 4)
+VALUE_COLUMN = "column"  # the values dataset's column naming the canonical column of each value
 
 
 def _f(name: str, typ: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:

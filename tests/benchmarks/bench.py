@@ -31,6 +31,10 @@ Sections (each can be skipped, see --help):
               ``sakip extract``, pdfplumber and camelot lattice scored by ``../shared/corpus/score.py``
               (unchanged, ``--manifest``): per table and in total. Skipped, saying so, without soffice.
 
+9. levels     ``levels_bench.py``: ``sakip extract`` of every real document (``--ocr never``), then per document
+              the share of the rows printing a code that got kode and level, and every printed total of a
+              money column against the sum of its program rows (and whether the audit names a difference).
+
 Prints a final summary block (one line per metric) and writes every number to
 ``bench-results.json`` in the current directory.
 
@@ -63,7 +67,8 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office", "differential")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office", "differential",
+            "levels")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -895,6 +900,30 @@ def bench_differential(args, work: Path) -> dict:
     return res
 
 
+def bench_levels(args, work: Path) -> dict:
+    """Levels, codes and printed totals on ../shared/realdocs (levels_bench.py), from one `sakip extract`."""
+    hr("levels: kode and level of the rows printing a code; printed totals against their programs")
+    import levels_bench  # same folder as this file
+
+    inputs = work / "levels-in"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for doc in sorted((SHARED / "realdocs").iterdir()):
+        link = inputs / doc.name
+        if doc.is_file() and not link.exists():
+            link.symlink_to(doc)
+    out = work / "levels-out"
+    sakip = Path(sys.executable).with_name("sakip")
+    cmd = [str(sakip)] if sakip.exists() else [sys.executable, "-c", "from pipelines.cli import main; main()"]
+    cmd += ["extract", str(inputs), "--out", str(out), "--workers", "2", "--ocr", "never", "--no-progress"]
+    code, dt, _, _, err = wait_with_rusage(cmd, args.timeout * 20, cwd=ROOT)
+    print(f"sakip extract ../shared/realdocs: exit {code}, {dt:.0f} s")
+    if code not in (0, 1):
+        return {"error": f"sakip extract exited {code}: {err.strip()[-300:]}"}
+    res = levels_bench.measure(out)
+    levels_bench.print_report(res)
+    return res
+
+
 def summary_block(results: dict) -> list[str]:
     lines = [f"sakip-tables bench {results['started']} (commit {results['commit']}, {results['machine']})"]
     fx = results.get("fixtures", {}).get("total")
@@ -961,6 +990,10 @@ def summary_block(results: dict) -> list[str]:
                      f"{s['pages_disagreeing']} pages disagree; tables with no lost word {pct(q['no_words_lost_share']).strip()} "
                      f"of {q['tables']}, numbers_unread > 0 in {q['numbers_unread']}, cells_without_header > 0 in "
                      f"{q['cells_without_header']}")
+    if results.get("levels", {}).get("summary"):
+        from levels_bench import summary_lines as level_lines  # tests/benchmarks/levels_bench.py
+
+        lines += level_lines(results["levels"])
     lines.append(f"bench wall time {results['wall_seconds'] / 60:.1f} min; skipped: {', '.join(results['skipped']) or 'nothing'}")
     return lines
 
@@ -1035,6 +1068,8 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = bench_office(args, work)
                 elif name == "differential":
                     results[name] = bench_differential(args, work)
+                elif name == "levels":
+                    results[name] = bench_levels(args, work)
             except Exception as ex:  # noqa: BLE001 - one broken section must not lose the others
                 traceback.print_exc()
                 results[name] = {"error": f"{type(ex).__name__}: {ex}"}
