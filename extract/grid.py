@@ -136,9 +136,10 @@ def _join_vertical_merges(bands: list[Band], hs: list, xs: list[float], ys: list
                 mine[span] = [(band, k)]
                 merges.append(mine[span])
         runs = mine
+    leading = _cell_leading(bands)
     for run in merges:
         texts = [(band, k) for band, k in run if band.cells[k].words]
-        if len(run) < 2 or not texts or not _one_block([band.cells[k].words for band, k in texts]):
+        if len(run) < 2 or not texts or not _one_block([band.cells[k].words for band, k in texts], leading):
             continue
         (first, j), words = run[0], [w for band, k in texts for w in band.cells[k].words]
         for band, k in texts:
@@ -146,15 +147,39 @@ def _join_vertical_merges(bands: list[Band], hs: list, xs: list[float], ys: list
         first.cells[j] = cell_text(words)
 
 
-def _one_block(pieces: list[list[Word]]) -> bool:
-    """Do the texts of consecutive bands form one paragraph (lines at their own leading, not a row apart)?"""
+def _one_block(pieces: list[list[Word]], leading: float = 0.0) -> bool:
+    """Do the texts of consecutive bands form one paragraph (lines at their own leading, not a row apart)?
+    `leading` is the gap between the lines of the table's own wrapped cells: a document set at 1.5 or
+    double spacing wraps its cells that far apart, and a merged cell's lines no further."""
     for upper, lower in zip(pieces, pieces[1:]):
         bottom = max(w.bottom for w in upper)
         top = min(w.top for w in lower)
         height = min(w.bottom - w.top for w in upper + lower)
-        if top - bottom > 0.6 * height:
+        if top - bottom > max(0.6 * height, 1.2 * leading):
             return False
     return True
+
+
+def _cell_leading(bands: list[Band]) -> float:
+    """The median gap between consecutive lines inside one cell, over the table's wrapped cells (0 when
+    no cell wraps)."""
+    gaps = []
+    for band in bands:
+        for cell in band.cells:
+            lines = _line_spans(cell.words)
+            gaps += [lower[0] - upper[1] for upper, lower in zip(lines, lines[1:])]
+    return statistics.median(gaps) if gaps else 0.0
+
+
+def _line_spans(words: list[Word]) -> list[tuple[float, float]]:
+    """(top, bottom) of each text line of `words`, top to bottom."""
+    lines: list[list[float]] = []
+    for w in sorted(words, key=lambda w: w.top):
+        if lines and w.top < lines[-1][1] - 0.5 * (w.bottom - w.top):
+            lines[-1][1] = max(lines[-1][1], w.bottom)
+        else:
+            lines.append([w.top, w.bottom])
+    return [(a, b) for a, b in lines]
 
 
 def _rule_covers(hs: list, y: float, x0: float, x1: float, tol: float) -> bool:
@@ -217,19 +242,44 @@ def split_stacked(band: Band) -> list[Band]:
 def _stacked_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> list[tuple[int, int]]:
     """The rows stacked in one cell, as ranges [first, end) of its `n_lines` lines; [] when it is one row.
 
-    A row starts at each line where the same value columns, two or more, each print a whole value:
-    stacked rows show their values side by side on every line (anggaran, realisasi, sisa, %); a number
-    wrapped in a narrow cell ('286,1' / '7', or '98,0' / '7' in both halves of a T-C.31) leaves the
-    other columns empty. Lines above the first such line are a row of their own (a heading)."""
-    columns: dict[int, set[int]] = {}
+    A row starts at each line where the same columns, two or more, each print a whole value, or one
+    prints a whole value and another begins a numbered item ('2. Preservasi Arsip Statis'): stacked rows
+    show their values side by side on every line (anggaran, realisasi, sisa, %); a number wrapped in a
+    narrow cell ('286,1' / '7', or '98,0' / '7' in both halves of a T-C.31) leaves the other columns
+    empty, and lists side by side without values (strategi, kebijakan) are one row. Lines above the
+    first such line are a row of their own (a heading)."""
+    values: dict[int, set[int]] = {}
+    items: dict[int, set[int]] = {}
     for col, pieces in per_col.items():
         for line in _value_lines(pieces):
-            columns.setdefault(line, set()).add(col)
+            values.setdefault(line, set()).add(col)
+        for line in _item_lines(pieces):
+            items.setdefault(line, set()).add(col)
+    columns = {line: cols | items.get(line, set()) for line, cols in values.items()}
     starts = sorted(line for line, cols in columns.items() if len(cols) >= 2)
-    if len(starts) < 2 or any(columns[line] != columns[starts[0]] for line in starts):
+    if len(starts) < 2:
+        return []
+    # the first row may print one value more than the rest, left of theirs (the number of the row they
+    # all belong to), when three rows or more show the same columns; two lines that differ are a number
+    # wrapped in a narrow cell ('100.0' / '0')
+    core = columns[starts[1]]
+    extra = columns[starts[0]] - core
+    if (any(columns[line] != core for line in starts[1:]) or not core <= columns[starts[0]]
+            or extra and (len(starts) < 3 or len(extra) > 1 or max(extra) > min(core))):
         return []
     firsts = ([0] if starts[0] > 0 else []) + starts
     return list(zip(firsts, firsts[1:] + [n_lines]))
+
+
+_ITEM_MARK = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
+
+
+def _item_lines(pieces: list[tuple[int, str]]) -> set[int]:
+    """The lines of one cell that begin a numbered item ('1.', '2)', 'b.' before its text)."""
+    first: dict[int, str] = {}
+    for line, text in pieces:
+        first.setdefault(line, text)
+    return {line for line, text in first.items() if _ITEM_MARK.match(text)}
 
 
 def _value_lines(pieces: list[tuple[int, str]]) -> set[int]:
@@ -249,8 +299,9 @@ def _value_lines(pieces: list[tuple[int, str]]) -> set[int]:
     return out
 
 
-# a value printed whole: '1.569.000.000,-', '95,5%', '98,7', '12'; not '98,' or '10.000.000,' cut by a wrap
-_COMPLETE = re.compile(r"^(?:\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?|\d+(?:[.,]\d+)?)%?$")
+# a value printed whole: '1.569.000.000,-', '95,5%', '98,7', '12', '(77,30%)'; not '98,' or '10.000.000,'
+# cut by a wrap
+_COMPLETE = re.compile(r"^\(?(?:\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?|\d+(?:[.,]\d+)?)\s?%?\)?$")
 
 
 def needs_line_rows(block: Block, bands: list[Band]) -> bool:
@@ -295,12 +346,17 @@ def _rows_from(lines: list[Line], end: int) -> int:
 
 
 def is_column_number_line(line: Line) -> bool:
-    toks = [w.text for w in line.words]
-    if len(toks) < 3:
+    return column_numbers([w.text for w in line.words])
+
+
+def column_numbers(texts: list[str]) -> bool:
+    """Do `texts` number a table's columns ('1 2 3 4', '(1) (2)', '8=(7/6)'): three or more, rising from 1
+    or 2, of one or two digits each? A row of years or amounts ('1.', '2008', '22.522') is data."""
+    if len(texts) < 3 or not all(COLUMN_NUMBER.match(t) for t in texts):
         return False
-    nums = [int(m.group(1)) for t in toks for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
-    if not all(COLUMN_NUMBER.match(t) for t in toks):
+    if any(len(d) > 2 for t in texts for d in re.findall(r"\d+", t)):
         return False
+    nums = [int(m.group(1)) for t in texts for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
     return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, b in zip(nums, nums[1:]) if b > a) >= len(nums) * 0.6
 
 

@@ -19,6 +19,8 @@ CAPTION = re.compile(
     r"^\s*\**\s*(tabel|table|lampiran)\b|^\s*T\s*-?\s*C\s*[.\-]?\s*\d{2}\b",
     re.I,
 )
+# a note printed under a table: its source or a remark, not the rest of its last row
+NOTE = re.compile(r"^\s*(sumber|keterangan|catatan|ket\s*[.:]|note|source)\b|^\s*\*", re.I)
 PAGE_NUMBER = re.compile(r"^\s*(-\s*)?(hal(aman)?\.?\s*)?([0-9]{1,4}|[ivxlc]{1,6})(\s*-)?\s*$", re.I)
 
 
@@ -233,13 +235,16 @@ def page_blocks(page: Page, running: set[str]) -> tuple[list[Block], list[Line]]
         idx = sorted(inside + part)
         if not idx:
             continue
-        # a last row drawn without its borders (an open-bottom table) continues right under the last rule
+        # a last row drawn without its borders (an open-bottom table) continues right under the last rule;
+        # a note under the table does not: it names itself, or runs across the columns' rules
         last = lines[idx[-1]]
+        inner = cluster([r.x0 for r in rules if not r.horizontal], 2.0)[1:-1]
         for i in range(idx[-1] + 1, len(lines)):
             line = lines[i]
             h = line.bottom - line.top
             near = line.top - max(bottom, last.bottom) <= max(2.0, 0.6 * h)
-            if i in taken or not near or line.x0 < x0 - 4 or line.x1 > x1 + 4 or CAPTION.match(line.text):
+            if (i in taken or not near or line.x0 < x0 - 4 or line.x1 > x1 + 4 or CAPTION.match(line.text)
+                    or NOTE.match(line.text) or any(w.x0 + 1 < x < w.x1 - 1 for w in line.words for x in inner)):
                 break
             idx.append(i)
             last = line

@@ -10,6 +10,7 @@ baseline repair, and which painted lines and rectangles are rulings. `prescan` i
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 from collections.abc import Iterator
@@ -172,13 +173,36 @@ def rulings_from_shapes(shapes: list[Shape], page_width: float) -> list[Ruling]:
     return out
 
 
+class Walls:
+    """The vertical rules of a page, left to right: a rule between two characters parts them into two
+    words. An Excel number right-aligned against a border and the next cell's text starting at it print
+    with no gap; pdfplumber's tables part them by the cell each character falls in, the words here by
+    the rule."""
+
+    def __init__(self, rulings: list[Ruling]):
+        self.rules = sorted((r for r in rulings if not r.horizontal and r.bottom - r.top >= 4), key=lambda r: r.x0)
+        self.xs = [r.x0 for r in self.rules]
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def between(self, a: float, b: float, y: float) -> bool:
+        """Does a rule cross the height `y` between the x positions `a` < `b` (two characters' centres)?"""
+        i = bisect.bisect_right(self.xs, a)
+        while i < len(self.rules) and self.xs[i] < b:
+            if self.rules[i].top <= y <= self.rules[i].bottom:
+                return True
+            i += 1
+        return False
+
+
 @dataclass(frozen=True)
 class PageScan:
     """What a fast pass over one page tells (pypdfium2, a few milliseconds a page)."""
 
     number: int
     text: str
-    paths: int  # vector path objects: rules and cell borders
+    paths: int  # straight path segments (rules and cell borders), counted up to RULE_SEGMENTS
     images: int
     numbers: int  # number-like tokens in the text
 
@@ -191,11 +215,27 @@ class PageScan:
         costly to skip a table page, so any one sign is enough."""
         if len(self.text.strip()) < MIN_TEXT_CHARS:
             return False
-        return self.paths >= 12 or self.numbers >= 20 or bool(_TABLE_WORD.search(self.text))
+        return self.paths >= RULE_SEGMENTS or self.numbers >= 20 or bool(_TABLE_WORD.search(self.text))
 
 
 _TABLE_WORD = re.compile(r"\btabel\b|\btable\b|\bT\s*-?\s*C\s*[.\-]?\s*\d{2}\b|\blampiran\b", re.I)
 _NUMBER = re.compile(r"\d[\d.,]*")
+
+
+RULE_SEGMENTS = 8  # a grid of 3 x 3 cells draws at least 8 lines (4 across, 4 down); prose a few underlines
+
+
+def _straight_segments(paths) -> int:
+    """Straight segments drawn by `paths`, counted up to RULE_SEGMENTS. Segments, not path objects: Word
+    and LibreOffice draw a whole table's borders in a handful of paths, and a logo is one path of curves."""
+    n = 0
+    for obj in paths:
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            kind = pdfium_c.FPDFPathSegment_GetType(pdfium_c.FPDFPath_GetPathSegment(obj, i))
+            n += kind == pdfium_c.FPDF_SEGMENT_LINETO
+            if n >= RULE_SEGMENTS:
+                return n
+    return n
 
 
 def prescan(path: Path) -> list[PageScan]:
@@ -209,12 +249,13 @@ def prescan(path: Path) -> list[PageScan]:
                 tp = page.get_textpage()
                 text = tp.get_text_range()
                 tp.close()
-                kinds = [pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, k))
-                         for k in range(pdfium_c.FPDFPage_CountObjects(page))]
+                objects = [pdfium_c.FPDFPage_GetObject(page, k) for k in range(pdfium_c.FPDFPage_CountObjects(page))]
+                kinds = [pdfium_c.FPDFPageObj_GetType(o) for o in objects]
+                segments = _straight_segments(o for o, k in zip(objects, kinds) if k == pdfium_c.FPDF_PAGEOBJ_PATH)
             finally:
                 page.close()
-            out.append(PageScan(i + 1, text, kinds.count(pdfium_c.FPDF_PAGEOBJ_PATH),
-                                kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE), len(_NUMBER.findall(text))))
+            out.append(PageScan(i + 1, text, segments, kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE),
+                                len(_NUMBER.findall(text))))
         return out
     finally:
         doc.close()

@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from .errors import DamagedPdf
 from .model import Page, Word
-from .pdf import LIGATURES, WORD_RULES, Shape, is_bold, rulings_from_shapes, vertical_extent
+from .pdf import LIGATURES, WORD_RULES, Shape, is_bold, rulings_from_shapes, vertical_extent, Walls
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> Page:
         chars = _chars(_address(textpage.raw), frame, drawn)
     finally:
         textpage.close()
+    rulings = rulings_from_shapes(drawn.shapes, frame.width)
     area = frame.width * frame.height or 1.0
     cover = sum(max(0.0, min(x1, frame.width) - max(x0, 0.0)) * max(0.0, min(bottom, frame.height) - max(top, 0.0))
                 for x0, top, x1, bottom in drawn.images) / area
@@ -83,8 +84,8 @@ def read_page(page: pdfium.PdfPage, number: int) -> Page:
         number=number,
         width=frame.width,
         height=frame.height,
-        words=_words(chars),
-        rulings=rulings_from_shapes(drawn.shapes, frame.width),
+        words=_words(chars, Walls(rulings)),
+        rulings=rulings,
         rotation=frame.rotation,
         n_chars=len(chars),
         image_cover=min(1.0, cover),
@@ -427,11 +428,13 @@ def _loose_advance(textpage: int, index: int, frame: Frame, x: float, run: _Run)
     return (far - x) / run.a if run.a else 0.0
 
 
-def _words(chars: list[_Char]) -> list[Word]:
+def _words(chars: list[_Char], walls: Walls | None = None) -> list[Word]:
     """pdfplumber's `extract_words`: runs of characters sharing upright, font name and size; each run
     cut into lines by `top`, each line sorted left to right and cut where a space stands, the next
     character starts left of the previous one or beyond it by more than x_tolerance, or its top moves by
-    more than y_tolerance. Sideways words are dropped, as the pdfplumber reader drops them."""
+    more than y_tolerance; and, as a cell of pdfplumber's tables holds the characters inside it, where a
+    vertical rule of `walls` stands between two characters. Sideways words are dropped, as the pdfplumber
+    reader drops them."""
     x_tol, y_tol = WORD_RULES["x_tolerance"], WORD_RULES["y_tolerance"]
     words: list[Word] = []
     for (upright, _, _), run in itertools.groupby(chars, key=itemgetter(7)):
@@ -446,7 +449,8 @@ def _words(chars: list[_Char]) -> list[Word]:
                         words.extend(_word(current))
                     current = []
                 elif current and (ch[1] < current[-1][1] or ch[1] > current[-1][2] + x_tol
-                                  or abs(ch[3] - current[-1][3]) > y_tol):
+                                  or abs(ch[3] - current[-1][3]) > y_tol
+                                  or walls and _parted(walls, current[-1], ch)):
                     words.extend(_word(current))
                     current = [ch]
                 else:
@@ -454,6 +458,10 @@ def _words(chars: list[_Char]) -> list[Word]:
             if current:
                 words.extend(_word(current))
     return words
+
+
+def _parted(walls: Walls, left: _Char, right: _Char) -> bool:
+    return walls.between((left[1] + left[2]) / 2, (right[1] + right[2]) / 2, (left[3] + left[4]) / 2)
 
 
 def _lines(chars: list[_Char], tolerance: float) -> list[list[_Char]]:

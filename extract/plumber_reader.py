@@ -20,7 +20,7 @@ from pdfminer.pdffont import PDFSimpleFont
 
 from .errors import DamagedPdf
 from .model import Page, Word
-from .pdf import WORD_RULES, Shape, is_bold, rulings_from_shapes, vertical_extent
+from .pdf import WORD_RULES, Shape, Walls, is_bold, rulings_from_shapes, vertical_extent
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +67,37 @@ def _read_pages(path: Path, pages: list[int] | None) -> Iterator[Page]:
                 pp.close()  # drop pdfminer's layout of the page: we keep only words and rulings
 
 
+def _parted(words: list[dict], walls: Walls) -> Iterator[dict]:
+    """pdfplumber's words, each cut where a vertical rule stands between two of its characters (as the
+    PDFium reader cuts them)."""
+    for w in words:
+        chars = w.get("chars") or []
+        cuts = [i for i in range(1, len(chars)) if walls and walls.between(
+            (chars[i - 1]["x0"] + chars[i - 1]["x1"]) / 2, (chars[i]["x0"] + chars[i]["x1"]) / 2,
+            (chars[i - 1]["top"] + chars[i - 1]["bottom"]) / 2)]
+        if not cuts:
+            yield w
+            continue
+        for a, z in zip([0] + cuts, cuts + [len(chars)]):
+            part = chars[a:z]
+            yield {**w, "text": "".join(c["text"] for c in part), "chars": part, "x0": min(c["x0"] for c in part),
+                   "x1": max(c["x1"] for c in part)}
+
+
 def _read_page(pp, number: int) -> Page:
     raw = pp.extract_words(**WORD_RULES, keep_blank_chars=False, extra_attrs=["fontname", "size"],
-                           return_chars=pp.rotation == 0)
+                           return_chars=True)
+    shapes = [Shape("line", float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), bool(o.get("stroke")),
+                    bool(o.get("fill"))) for o in pp.lines]
+    shapes += [Shape("rect", float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), bool(o.get("stroke")),
+                     bool(o.get("fill"))) for o in pp.rects]
+    rulings = rulings_from_shapes(shapes, float(pp.width))
     words = []
-    for w in raw:
+    for w in _parted(raw, Walls(rulings)):
         if not w["text"].strip() or not w.get("upright", True):
             continue
         top, bottom = float(w["top"]), float(w["bottom"])
-        chars = w.get("chars")
+        chars = w.get("chars") if pp.rotation == 0 else None
         # the baseline from the glyphs' origins (pdfminer's matrix is in the unrotated page's frame)
         baseline = min(float(pp.height) - float(c["matrix"][5]) for c in chars) if chars else None
         top, bottom = vertical_extent(top, bottom, float(w.get("size") or 0), baseline)
@@ -88,10 +110,6 @@ def _read_page(pp, number: int) -> Page:
             bold=is_bold(w.get("fontname") or ""),
             size=float(w.get("size") or 0),
         ))
-    shapes = [Shape("line", float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), bool(o.get("stroke")),
-                    bool(o.get("fill"))) for o in pp.lines]
-    shapes += [Shape("rect", float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), bool(o.get("stroke")),
-                     bool(o.get("fill"))) for o in pp.rects]
     area = float(pp.width * pp.height) or 1.0
     cover = 0.0
     for im in pp.images:
@@ -103,7 +121,7 @@ def _read_page(pp, number: int) -> Page:
         width=float(pp.width),
         height=float(pp.height),
         words=words,
-        rulings=rulings_from_shapes(shapes, float(pp.width)),
+        rulings=rulings,
         rotation=int(pp.rotation or 0),
         n_chars=len(pp.chars),
         image_cover=min(1.0, cover),

@@ -457,13 +457,7 @@ def _looks_header(b: Band) -> bool:
 
 
 def _is_number_band(b: Band) -> bool:
-    texts = [c.text for c in b.cells if c.text]
-    if len(texts) < 3:
-        return False
-    if not all(grid.COLUMN_NUMBER.match(t) and not re.search(r"\d{3}", t) for t in texts):
-        return False  # a column number has one or two digits: '2009 | 22.664' is a row of figures
-    nums = [int(m.group(1)) for t in texts for m in [re.match(r"^\(?(\d{1,2})", t)] if m]
-    return len(nums) >= 3 and nums[0] <= 2 and sum(1 for a, c in zip(nums, nums[1:]) if c > a) >= 0.6 * len(nums)
+    return grid.column_numbers([c.text for c in b.cells if c.text])
 
 
 def _header_from_bands(bands: list[Band], n_cols: int) -> tuple[list[HeaderCell], list[str]]:

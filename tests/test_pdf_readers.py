@@ -168,14 +168,15 @@ def test_known_difference_excel_padding_spaces_drawn_over_a_number():
 
 
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason=f"{REALDOCS} is not here: real documents come with ../shared")
-def test_known_difference_float_noise_in_a_font_size():
+def test_a_rule_between_two_characters_parts_them_in_both_readers():
     # Renja 2019 Bappeda p.27: 'Kinerja' ends a cell 2.49 pt before 'Jumlah' starts the next, no space between;
-    # pdfminer cuts them apart only because a line between them in the content has size 5.88000000000001,
-    # not 5.8799999999999955. Both readers keep pdfplumber's rule (a gap of 2.5 pt or less joins).
+    # pdfminer happened to cut them apart (a line between them in the content has size 5.88000000000001,
+    # not 5.8799999999999955) where PDFium's words joined them. The column rule between them parts them in both.
     path = REALDOCS / "frisdiandi__portalpp__5f3398c1e91b9_renja-2019.pdf"
-    plumber, pdfium = _words(path, 27, "pdfplumber"), _words(path, 27, "pdfium")
-    assert "Jumlah" in plumber and "PenyusunanLaporanCapaianKinerjadanIkhtisarRealisasiKinerja" in plumber
-    assert "PenyusunanLaporanCapaianKinerjadanIkhtisarRealisasiKinerjaJumlah" in pdfium
+    for backend in ("pdfplumber", "pdfium"):
+        words = _words(path, 27, backend)
+        assert "Jumlah" in words and "PenyusunanLaporanCapaianKinerjadanIkhtisarRealisasiKinerja" in words, backend
+        assert "PenyusunanLaporanCapaianKinerjadanIkhtisarRealisasiKinerjaJumlah" not in words, backend
 
 
 # --- small PDFs written here -------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""Pages of the Word and Excel files of ../shared/realdocs as LibreOffice renders them (the Office truth of
+`tests/benchmarks/office_truth.py`), one mechanism each, cells asserted against the Office file's own table.
+
+The pages are kept in tests/data (cut from the renders), so these tests run without ../shared:
+- docx-renja-2017-stacked-items-p11.pdf: Renja 2017 Dispusipda, Word; one ruled row holds six kegiatan
+  of one program, each '1.', '2.' ... beside its anggaran and its realisasi '270.539.109,00 (77,30%)' on
+  two lines, no rule between them (Word rows without borders).
+- docx-renja-2017-bab-ii-years-and-source-p25.pdf: Renja 2017 Dinas KUMKM, Tabel 2.3: rows '1. | 2008 |
+  22.522' under a bold header, 'Sumber Data: Kabupaten/Kota' printed right under the table.
+- docx-pk-2017-merged-at-1.5-spacing-p2.pdf: Perjanjian Kinerja 2017 Dinkes Jawa Barat, a sasaran merged
+  over the four rows of its indicators, the document set at 1.5 line spacing.
+- docx-renstra-swot-eleven-rules-p50.pdf: Renstra Dispar Padang Panjang, a SWOT matrix of prose drawn
+  with eleven lines and few numbers.
+- xlsx-review-rkpd-number-against-text-p1.pdf: Renja Biro Perekonomian, Excel: '25,000,000' right-aligned
+  against the border where 'Biro Perekonomian' starts the next cell, no gap between them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract import extract_document
+from extract.pdf import prescan
+
+DATA = Path(__file__).parent / "data"
+
+
+def _rows(name: str, page: int | None = None) -> list[list[str]]:
+    doc = extract_document(DATA / name)
+    return [r.texts for t in doc.tables if page is None or t.page_start == page for r in t.rows]
+
+
+def test_kegiatan_stacked_in_one_ruled_row_come_out_one_row_each():
+    rows = _rows("docx-renja-2017-stacked-items-p11.pdf")
+    nine = next(i for i, r in enumerate(rows) if r[0] == "9")
+    assert rows[nine] == ["9", "Program Pengembangan Kearsipan", "1. Penelusuran Arsip Bernilai Sejarah di Jawa Barat",
+                          "350.000.000,00", "270.539.109,00 (77,30%)"]
+    assert rows[nine + 1] == ["", "", "2. Preservasi Arsip Statis", "270.000.000,00", "265.715.500,00 (98,41%)"]
+    assert rows[nine + 5] == ["", "", "6. Peningkatan Layanan Otomasi Kearsipan.", "608.473.800,00",
+                              "606.879.200,00 (99,74%)"]
+    assert rows[nine + 6][0] == "10"
+
+
+def test_a_row_of_years_and_amounts_is_data_and_a_source_note_is_not_a_cell():
+    doc = extract_document(DATA / "docx-renja-2017-bab-ii-years-and-source-p25.pdf")
+    (table,) = doc.tables
+    assert [h.text for h in table.header] == ["No.", "Tahun", "Jumlah Koperasi (Unit)"]
+    assert [r.texts for r in table.rows] == [
+        ["1.", "2008", "22.522"], ["2.", "2009", "22.664"], ["3.", "2010", "22.091"], ["4.", "2011", "23.848"],
+        ["5.", "2012", "24.916"], ["6.", "2013", "25.252"], ["7.", "2014", "25.646"], ["8.", "2015", "25.741"]]
+
+
+def test_a_merged_cell_wrapped_at_the_documents_line_spacing_stays_one_cell():
+    rows = _rows("docx-pk-2017-merged-at-1.5-spacing-p2.pdf", page=1)
+    assert rows[1][:3] == ["2.", "Menurunnya ratio Kematian Ibu dan Bayi", "a.Ratio kematian ibu"]
+    assert rows[2][:3] == ["", "", "b.Ratio kematian bayi"]
+    assert rows[5][:2] == ["3.", "Meningkatnya upaya pencegahan, pemberantasan, pengendalian penyakit menular dan tidak menular"]
+    assert rows[6][:2] == ["", ""]
+
+
+def test_a_page_drawing_a_grid_of_few_lines_is_analysed():
+    (scan,) = prescan(DATA / "docx-renstra-swot-eleven-rules-p50.pdf")
+    assert scan.numbers < 20 and scan.may_hold_table()
+    rows = _rows("docx-renstra-swot-eleven-rules-p50.pdf")
+    assert ["OPPORTUNITIES (peluang)", "S + O", "W + O"] in rows
+    assert ["THREATNESS (ancaman)", "T + S", "T + W"] in rows
+
+
+def test_a_column_rule_parts_a_number_from_the_text_it_touches():
+    rows = _rows("xlsx-review-rkpd-number-against-text-p1.pdf")
+    assert rows[0][-4:] == ["0", "25,000,000", "Biro Perekonomian", "Baru"]
+    assert all("Biro" not in r[-4] for r in rows)
