@@ -196,7 +196,11 @@ def _cells_band(page: int, y0: float, y1: float, inband: list[Word], cross: list
         if last < first:
             continue
         spans.append((first, last))
-        cells.append(cell_text([w for w in inband if a - 1 <= w.xc < b + 1]))
+        # a word belongs to the cell its centre is in: a digit set against the rule ('2 telepon' at a
+        # border, in a 3-point font) is no word of the cell before
+        lo = a - 1 if a == cross[0] else a
+        hi = b + 1 if b == cross[-1] else b
+        cells.append(cell_text([w for w in inband if lo <= w.xc < hi]))
     # words outside the outer verticals (text overflowing the table) go to the nearest edge cell
     for w in inband:
         if cells and (w.xc < cross[0] - 1 or w.xc >= cross[-1] + 1):
@@ -255,10 +259,10 @@ def _stacked_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> 
             values.setdefault(line, set()).add(col)
         for line in _item_lines(pieces):
             items.setdefault(line, set()).add(col)
-    columns = {line: cols | items.get(line, set()) for line, cols in values.items()}
-    starts = sorted(line for line, cols in columns.items() if len(cols) >= 2)
+    columns = values
+    starts = sorted(line for line, cols in values.items() if len(cols) >= 2 or line in items)
     if len(starts) < 2:
-        return []
+        return _code_groups(per_col, n_lines)
     # the first row may print one value more than the rest, left of theirs (the number of the row they
     # all belong to), when three rows or more show the same columns; two lines that differ are a number
     # wrapped in a narrow cell ('100.0' / '0')
@@ -266,16 +270,46 @@ def _stacked_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> 
     extra = columns[starts[0]] - core
     if (any(columns[line] != core for line in starts[1:]) or not core <= columns[starts[0]]
             or extra and (len(starts) < 3 or len(extra) > 1 or max(extra) > min(core))):
-        return []
+        return _code_groups(per_col, n_lines)
+    codes = _code_starts(per_col)
+    # rows without values of their own between them ('-' targets) still open on their code
+    return _ranges(codes if set(starts) <= set(codes) else starts, n_lines)
+
+
+def _ranges(starts: list[int], n_lines: int) -> list[tuple[int, int]]:
     firsts = ([0] if starts[0] > 0 else []) + starts
     return list(zip(firsts, firsts[1:] + [n_lines]))
 
 
-_ITEM_MARK = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
+_CODE_LINE = re.compile(r"^\d{1,2}(\.\d{1,2}){2,}(\.\d{1,4})?$")
+
+
+def _code_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> list[tuple[int, int]]:
+    """Rows stacked without values to tell them by (targets in words, '-'): a code column that opens
+    two lines or more with a code of its own ('1.24.01.02.01', '1.24.01.02.03') starts a row at each."""
+    starts = _code_starts(per_col)
+    return _ranges(starts, n_lines) if starts else []
+
+
+def _code_starts(per_col: dict[int, list[tuple[int, str]]]) -> list[int]:
+    """The lines of the column that holds codes only, two or more, each line opening with one."""
+    best: list[int] = []
+    for pieces in per_col.values():
+        first: dict[int, str] = {}
+        for line, text in pieces:
+            first.setdefault(line, text)
+        lines = sorted(line for line, text in first.items() if _CODE_LINE.match(text))
+        if len(lines) >= 2 and len(lines) == len(first) and len(lines) > len(best):
+            best = lines
+    return best
+
+
+_ITEM_MARK = re.compile(r"^(\d{1,2}|[a-z])[.)]$|" + _CODE_LINE.pattern)
 
 
 def _item_lines(pieces: list[tuple[int, str]]) -> set[int]:
-    """The lines of one cell that begin a numbered item ('1.', '2)', 'b.' before its text)."""
+    """The lines of one cell that begin a numbered item ('1.', '2)', 'b.' before its text) or a code
+    ('1.24.01.01.01')."""
     first: dict[int, str] = {}
     for line, text in pieces:
         first.setdefault(line, text)
@@ -299,9 +333,9 @@ def _value_lines(pieces: list[tuple[int, str]]) -> set[int]:
     return out
 
 
-# a value printed whole: '1.569.000.000,-', '95,5%', '98,7', '12', '(77,30%)'; not '98,' or '10.000.000,'
+# a value printed whole: '1.569.000.000,-', '1,237,973,000', '95,5%', '98,7', '12', '(77,30%)'; not '98,' or '10.000.000,'
 # cut by a wrap
-_COMPLETE = re.compile(r"^\(?(?:\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?|\d+(?:[.,]\d+)?)\s?%?\)?$")
+_COMPLETE = re.compile(r"^\(?(?:\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:,-|-)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)\s?%?\)?$")
 
 
 def needs_line_rows(block: Block, bands: list[Band]) -> bool:

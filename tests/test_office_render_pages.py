@@ -13,6 +13,9 @@ The pages are kept in tests/data (cut from the renders), so these tests run with
   with eleven lines and few numbers.
 - xlsx-review-rkpd-number-against-text-p1.pdf: Renja Biro Perekonomian, Excel: '25,000,000' right-aligned
   against the border where 'Biro Perekonomian' starts the next cell, no gap between them.
+- xlsx-rkt-dpk-stacked-codes-p3.pdf: RKT Dinas Perpustakaan Padang Panjang, Excel fitted to one page width
+  (a 3-point font): a program and its kegiatan are sheet rows with no rule between them, told apart by
+  their codes and their pagu ('1,237,973,000' in English thousands), some kegiatan without a pagu.
 """
 
 from __future__ import annotations
@@ -70,3 +73,16 @@ def test_a_column_rule_parts_a_number_from_the_text_it_touches():
     rows = _rows("xlsx-review-rkpd-number-against-text-p1.pdf")
     assert rows[0][-4:] == ["0", "25,000,000", "Biro Perekonomian", "Baru"]
     assert all("Biro" not in r[-4] for r in rows)
+
+
+def test_rows_stacked_without_rules_open_on_their_code_and_their_pagu():
+    rows = [r[3:10] for r in _rows("xlsx-rkt-dpk-stacked-codes-p3.pdf")]
+    program = rows.index(["1.24.01.01", "Program Pelayanan Administrasi Perkantoran", "", "", "", "1,237,973,000", ""])
+    assert rows[program + 1][:3] == ["1.24.01.01.01", "1. Penyediaan Jasa Surat Menyurat",
+                                     "Jumlah jenis bahan pendukung penyediaan jasa surat menyurat"]
+    assert rows[program + 1][5] == "3,600,000"
+    # '2 telepon, ...' starts against its cell's left rule: its digits stay in the cell
+    assert rows[program + 2][3:6] == ["", "2 telepon, 2 air, 2 internet, 2 listrik", "41,700,000"]
+    assert [r[:2] for r in rows[-3:]] == [
+        ["1.24.01.02.01", "Pengadaan perlengkapan gedung kantor"], ["1.24.01.02.03", "Pembangunan tempat parkir"],
+        ["1.24.01.02.06", "Pengadaan Kendaraan Dinas/operasional"]]
