@@ -16,14 +16,17 @@ import re
 import zipfile
 from pathlib import Path
 
+from docx.opc.exceptions import OpcError
+
 from .layout import CAPTION
 from .office import OfficeGrid, Slot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+READ_ERRORS = (OpcError,)  # python-docx's own, besides the XML and ZIP errors of a damaged file
 FRONT_CHARS = 6000  # the document's opening text kept for its type, perangkat daerah, pemda and year
-CAPTION_REACH = 3  # non-empty paragraphs above a table searched for its caption ('Tabel 2.1 ...')
+CAPTION_REACH = 5  # non-empty paragraphs above a table searched for its caption ('Tabel 2.1 ...')
 
 # Symbol and Wingdings bullets as LibreOffice writes them in text
 _BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓", "\uf0a8": "▫",
@@ -39,8 +42,8 @@ def read_docx(path: Path) -> tuple[list[OfficeGrid], str, int]:
 
     document = docx.Document(str(path))
     body = document.element.body
-    styles = _Styles(_part_element(document, "styles_part"))
-    numbering = _Numbering(_part_element(document, "numbering_part"), styles)
+    styles = _Styles(document.styles.element)
+    numbering = _Numbering(_numbering_element(document), styles)
     pages = _pages(body)
     grids: list[OfficeGrid] = []
     tops = [t for t in body.iter(W + "tbl") if not any(a.tag == W + "tbl" for a in t.iterancestors())]
@@ -64,10 +67,10 @@ def read_docx(path: Path) -> tuple[list[OfficeGrid], str, int]:
     return grids, "\n".join(front), _page_count(path, pages)
 
 
-def _part_element(document, name: str):
+def _numbering_element(document):
     try:
-        return getattr(document.part, name).element
-    except (KeyError, NotImplementedError, AttributeError):
+        return document.part.numbering_part.element
+    except NotImplementedError:  # python-docx: a document without numbering definitions
         return None
 
 

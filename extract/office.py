@@ -58,7 +58,8 @@ class OfficeGrid:
 
 
 def office_kind(path: Path) -> str | None:
-    """'docx', 'xlsx', 'doc' or 'xls' by the file's content; None for anything else (a PDF)."""
+    """'docx', 'xlsx', 'doc', 'xls' (or 'encrypted', a password-protected one) by the file's content;
+    None for anything else (a PDF)."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK"):
@@ -81,6 +82,8 @@ def _ole2_kind(path: Path) -> str | None:
     """A compound file names its streams in UTF-16 in its directory: Word's 'WordDocument', Excel's
     'Workbook' (or 'Book' before Excel 97)."""
     data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:  # a password-protected .docx/.xlsx
+        return "encrypted"
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
@@ -90,6 +93,8 @@ def _ole2_kind(path: Path) -> str | None:
 
 def read_office(path: Path, kind: str) -> ExtractedDocument:
     """The tables of a Word or Excel file of `kind` (see `office_kind`)."""
+    if kind == "encrypted":
+        raise OfficeUnreadable(path, "the Word or Excel file is encrypted with a password; save a copy without it")
     if kind in ("doc", "xls"):
         with tempfile.TemporaryDirectory(prefix="sakip-office-") as tmp:
             return _read(convert(path, kind, Path(tmp)), "docx" if kind == "doc" else "xlsx", path)
@@ -98,14 +103,14 @@ def read_office(path: Path, kind: str) -> ExtractedDocument:
 
 def _read(path: Path, kind: str, source: Path) -> ExtractedDocument:
     if kind == "docx":
-        from .docx_reader import read_docx as reader
+        from .docx_reader import READ_ERRORS, read_docx as reader
     else:
-        from .xlsx_reader import read_xlsx as reader
+        from .xlsx_reader import READ_ERRORS, read_xlsx as reader
     try:
         grids, front_text, n_pages = reader(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as ex:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, EOFError) + READ_ERRORS as ex:
         what = "Word" if kind == "docx" else "Excel"
-        raise OfficeUnreadable(source, f"the {what} file is damaged or encrypted and cannot be read ({ex})") from ex
+        raise OfficeUnreadable(source, f"the {what} file is damaged and cannot be read ({ex})") from ex
     tables = [t for t in (grid_table(g) for g in grids) if t is not None]
     return ExtractedDocument(path=str(source), n_pages=n_pages, tables=tables, front_text=front_text,
                              text_pages=n_pages, analysed_pages=n_pages)

@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils.exceptions import InvalidFileException
+
 from .excel_format import shown
 from .grid import DATA_TOKEN
 from .layout import CAPTION
 from .office import OfficeGrid, Slot
 
+READ_ERRORS = (InvalidFileException,)  # openpyxl's own, besides the XML and ZIP errors of a damaged file
 FRONT_ROWS = 40  # text rows of each sheet's top kept for the document's type, perangkat daerah and year
 _CODE = re.compile(r"^'?\d{1,2}(\.\d{1,2}){2,}\b")  # 1.02.03: a program or kegiatan code
 _SHEET_TABLE = re.compile(r"\bT\s*-?\s*C\s*[.\-]?\s*\d{2}\b|^\s*(tabel|table|lampiran)\b", re.I)

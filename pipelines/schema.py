@@ -21,7 +21,7 @@ DOCUMENTS = pa.schema([
     _f("doc_id", pa.string(), "First 16 hex digits of the file's sha256; joins every other file.", False),
     _f("source_path", pa.string(), "Path of the input file as given to `sakip extract`.", False),
     _f("sha256", pa.string(), "sha256 of the file's bytes (null when the file could not be read).")
-    , _f("n_pages", pa.int32(), "Number of pages (null when the file could not be opened)."),
+    , _f("n_pages", pa.int32(), "Number of pages (null when the file could not be opened); an Excel file: its visible sheets."),
     _f("doc_type", pa.string(), "renja, renstra, lkjip or unknown, from the title pages and the tables found."),
     _f("perangkat_daerah", pa.string(), "The perangkat daerah (OPD) named on the title pages, as printed."),
     _f("pemda", pa.string(), "The pemerintah daerah (provinsi, kabupaten or kota) named on the title pages."),
@@ -58,7 +58,7 @@ ROWS = pa.schema([
     _f("doc_id", pa.string(), "The document.", False),
     _f("table_code", pa.string(), "The table's code (see tables.table_code).", False),
     _f("row_no", pa.int32(), "Order of the row in the logical table, from 1.", False),
-    _f("page", pa.int32(), "Page (1-based) where the row starts.", False),
+    _f("page", pa.int32(), "Page (1-based) where the row starts. A Word file: the page Word recorded when it last laid the document out (else counted from its page breaks); an Excel file: the sheet's number in the workbook (see location).", False),
     _f("level", pa.string(), "urusan, bidang_urusan, program, kegiatan, sub_kegiatan, label, total or unknown.", False),
     _f("kode_raw", pa.string(), "The code as printed (kode column, or a code leading the name)."),
     _f("kode", pa.string(), "The code in one dotted form, e.g. 7.01.02.2.01.0002; null when none or not a code."),
@@ -76,6 +76,7 @@ ROWS = pa.schema([
     _f("match_method", pa.string(), "code (printed code, name agrees), exact (same name after normalising) or fuzzy."),
     _f("match_status", pa.string(), "matched, ambiguous (two entries too close, or a code whose name disagrees) or unmatched."),
     _f("lokasi_unit", pa.string(), "Location suffix stripped from the name before matching, e.g. 'Kelurahan Curahgrinting'."),
+    _f("location", pa.string(), "Where a Word or Excel file holds the row: 'table 7, row 12' (the 7th table of the document, its 12th row) or 'Sheet TC 27!A12' (sheet, first cell); null for a PDF."),
 ])
 
 VALUES = pa.schema([

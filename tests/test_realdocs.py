@@ -361,11 +361,13 @@ def test_mixed_pdf_reports_its_scanned_page():
     assert re.search(r"\b15\b", msg), msg
 
 
-def test_docx_is_failed_with_its_format_named():
-    # A Word .docx (ZIP container, starts with "PK\x03\x04") uploaded as a Renja.
+def test_docx_is_read_directly():
+    # A Word .docx (ZIP container, starts with "PK\x03\x04") uploaded as a Renja: its tables are read from the
+    # file (issue 16), each row named by its table and row.
     res = result(DOCX)
-    assert res.document["status"] == "failed"
-    assert re.search(r"docx|word", res.document["message"] or "", re.I), res.document["message"]
+    assert res.document["status"] == "ok", res.document["message"]
+    assert res.document["doc_type"] == "renja"
+    assert res.rows and all(re.fullmatch(r"table \d+, row \d+", r["location"]) for r in res.rows)
 
 
 def test_renja2019_review_rkpd_with_glued_caption_words():

@@ -30,6 +30,9 @@ Sections (each can be skipped, see --help):
               tables' truth read from the files (``office_truth.py``, work folder ``office/``);
               ``sakip extract``, pdfplumber and camelot lattice scored by ``../shared/corpus/score.py``
               (unchanged, ``--manifest``): per table and in total. Skipped, saying so, without soffice.
+   office_direct  the same Word and Excel files read directly (``office_direct.py``): per file its status,
+              tables and rows; rows and numbers exact against the truth of ``office`` (built if that section
+              did not run), found among our rows by their ``location``.
 
 9. levels     ``levels_bench.py``: ``sakip extract`` of every real document (``--ocr never``), then per document
               the share of the rows printing a code that got kode and level, and every printed total of a
@@ -67,8 +70,8 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.fixtures` and the 
     sys.path.insert(0, str(ROOT))
 
 TEMPLATES = ("T-C.29", "T-C.31", "T-C.33")
-SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office", "differential",
-            "levels")
+SECTIONS = ("fixtures", "corpus", "realdocs", "peers", "scale", "nomenclature", "ocr", "office", "office_direct",
+            "differential", "levels")
 
 # Real Renja T-C pages, transcribed from ../shared/realdocs/SOURCES.md ("Most useful files for the
 # T-C tables": pdftotext page where the table title occurs). Used for the peer timing, and as a
@@ -982,6 +985,10 @@ def summary_block(results: dict) -> list[str]:
         lines += ocr_lines(results["ocr"])
     if results.get("office", {}).get("systems"):
         lines += office_lines(results["office"])
+    if "office_direct" in results:
+        from office_direct import summary_lines as office_direct_lines  # tests/benchmarks/office_direct.py
+
+        lines += office_direct_lines(results["office_direct"])
     di = results.get("differential", {})
     if di.get("pdfplumber"):
         s, q = di["pdfplumber"], di["quality"]
@@ -1066,6 +1073,11 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = bench_ocr([])
                 elif name == "office":
                     results[name] = bench_office(args, work)
+                elif name == "office_direct":
+                    hr("office_direct: the Word/Excel files of ../shared/realdocs read directly (office_direct.py)")
+                    from office_direct import run as bench_office_direct  # same folder as this file
+
+                    results[name] = bench_office_direct(SHARED, work, args.timeout)
                 elif name == "differential":
                     results[name] = bench_differential(args, work)
                 elif name == "levels":
