@@ -27,14 +27,14 @@ def confirm_thousands(tables: list[dict], rows: list[dict], values: list[dict]) 
     names = {(r["table_id"], r["row_no"]): _key(r["uraian"]) for r in rows}
     reference: dict[str, Decimal] = {}
     for v in values:
-        if v["column"] in REFERENCE_COLUMNS and v["value"] and v["table_code"] == "T-C.33":
+        if v["column_name"] in REFERENCE_COLUMNS and v["value"] and v["table_code"] == "T-C.33":
             reference.setdefault(names.get((v["table_id"], v["row_no"]), ""), v["value"])
     reference.pop("", None)
     for t in tables:
         for column, header in zip(t["columns"], t["header"]):
             if not THOUSANDS.search(header or ""):
                 continue
-            cells = [v for v in values if v["table_id"] == t["table_id"] and v["column"] == column]
+            cells = [v for v in values if v["table_id"] == t["table_id"] and v["column_name"] == column]
             ratios = [
                 float(reference[k] / v["value"])
                 for v in cells

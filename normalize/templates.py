@@ -914,4 +914,5 @@ def _years_from_caption(t: LogicalTable, cols: list[Column]) -> None:
         return
     for c in cols:
         if c.numeric and c.tahun is None:
-            c.tahun = years[-1] if c.name.endswith("_maju") else years[0]
+            # a caption naming the plan year only: the prakiraan maju is the year after it
+            c.tahun = (years[-1] if len(years) > 1 else years[0] + 1) if c.name.endswith("_maju") else years[0]

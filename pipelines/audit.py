@@ -123,10 +123,10 @@ class Finding:
         return {
             "finding_id": self.finding_id, "doc_id": self.doc_id, "other_doc_id": self.other_doc_id,
             "check": self.check, "severity": self.severity, "table_code": self.table_code,
-            "row_nos": list(self.row_nos), "pages": list(self.pages), "item": self.item, "column": self.column,
+            "row_nos": list(self.row_nos), "pages": list(self.pages), "item": self.item, "column_name": self.column,
             "tahun": self.tahun, "expected": _fit(self.expected), "actual": _fit(self.actual),
             "difference": _fit(self.difference), "message": self.message,
-            "cells": [{"table_id": c.table_id, "row_no": c.row_no, "column": c.column, "role": c.role} for c in self.cells],
+            "cells": [{"table_id": c.table_id, "row_no": c.row_no, "column_name": c.column, "role": c.role} for c in self.cells],
         }
 
 
@@ -271,15 +271,15 @@ def _build(tables, rows, values) -> dict[str, list[_Table]]:
     units: dict[tuple[str, str], list[str | None]] = defaultdict(list)
     for v in _records(values):
         locale = locales.get(v["table_id"], "id")
-        by_row[(v["table_id"], v["row_no"])][v["column"]] = _Cell(
-            column=v["column"], tahun=v.get("tahun"), value=v.get("value"), raw=v.get("value_raw") or "",
+        by_row[(v["table_id"], v["row_no"])][v["column_name"]] = _Cell(
+            column=v["column_name"], tahun=v.get("tahun"), value=v.get("value"), raw=v.get("value_raw") or "",
             status=v["parse_status"], unit=v.get("unit"), note=v.get("parse_note"),
             candidates=tuple(v.get("candidates") or ()), decimals=_decimals(v.get("value_raw") or "", locale),
             step=_step(v.get("value_raw") or "", v.get("value"), locale),
             source=v.get("source") or "text", confidence=v.get("ocr_confidence"),
         )
         if v["parse_status"] not in ("empty", "text"):
-            units[(v["table_id"], v["column"])].append(v.get("unit"))
+            units[(v["table_id"], v["column_name"])].append(v.get("unit"))
     out: dict[str, list[_Table]] = defaultdict(list)
     for t in _records(tables):
         trs = sorted(by_table_rows.get(t["table_id"], []), key=lambda r: r.row_no)

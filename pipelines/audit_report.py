@@ -271,10 +271,10 @@ def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
             if all(ev.caption != msg for ev in absent):
                 absent.append(_Evidence(page, _placeholder_png(msg), msg))
             continue
-        value = ctx.values.get((cell["table_id"], cell["row_no"], cell["column"]))
+        value = ctx.values.get((cell["table_id"], cell["row_no"], cell["column_name"]))
         raw = (value or {}).get("value_raw") or ""
-        box = ctx.column_boxes(path, page, cell["table_id"], cell["column"]).get(cell["row_no"]) if raw.strip() else None
-        label = f"row {cell['row_no']} {cell['column']} {raw!r}"
+        box = ctx.column_boxes(path, page, cell["table_id"], cell["column_name"]).get(cell["row_no"]) if raw.strip() else None
+        label = f"row {cell['row_no']} {cell['column_name']} {raw!r}"
         if box is not None:
             by_page[(path, page)].append(_Mark(box, cell["role"], label))
             continue
@@ -381,7 +381,7 @@ def build_report(findings, documents, tables, rows, values) -> str:
         documents={d["doc_id"]: d for d in _records(documents)},
         tables={t["table_id"]: t for t in _records(tables)},
         rows={(r["table_id"], r["row_no"]): r for r in _records(rows)},
-        values={(v["table_id"], v["row_no"], v["column"]): v for v in _records(values)},
+        values={(v["table_id"], v["row_no"], v["column_name"]): v for v in _records(values)},
         pages=_Pages(),
     )
     items = _records(findings)
@@ -468,18 +468,18 @@ def _finding_article(f: dict, ctx: _Context, evidence: list[_Evidence]) -> str:
     pages = ", ".join(str(p) for p in f["pages"][:12]) + ("…" if len(f["pages"]) > 12 else "")
     numbers = (f'<table class="numbers"><tr><th>printed (actual)</th><th>expected</th><th>difference</th>'
                f'<th>column</th><th>tahun</th></tr><tr>{_number_cell("actual", f["actual"])}{_number_cell("expected", f["expected"])}'
-               f'{_number_cell("difference", f["difference"])}<td>{_e(f["column"])}</td><td>{_e(f["tahun"])}</td></tr></table>')
+               f'{_number_cell("difference", f["difference"])}<td>{_e(f["column_name"])}</td><td>{_e(f["tahun"])}</td></tr></table>')
     other = f.get("other_doc_id")
     rows = []
     for cell in f["cells"][:25]:
         r = ctx.rows.get((cell["table_id"], cell["row_no"]), {})
-        v = ctx.values.get((cell["table_id"], cell["row_no"], cell["column"]), {})
+        v = ctx.values.get((cell["table_id"], cell["row_no"], cell["column_name"]), {})
         t = ctx.tables.get(cell["table_id"], {})
         doc = f'{_e(_doc_name(ctx, t.get("doc_id")))} ' if other and t.get("doc_id") else ""
         rows.append(f'<tr class="role-{_e(cell["role"])}"><td>{_e(cell["role"])}</td><td>{doc}{_e(t.get("table_code"))}</td>'
                     f'<td>{_e(cell["row_no"])}</td><td>{_e(r.get("page"))}</td><td>{_e(r.get("level"))}</td>'
                     f'<td>{_e(r.get("kode") or r.get("nomenclature_code"))}</td><td>{_e((r.get("uraian") or "")[:120])}</td>'
-                    f'<td>{_e(r.get("lokasi_unit"))}</td><td>{_e(cell["column"])}</td><td class="raw">{_e(v.get("value_raw"))}</td></tr>')
+                    f'<td>{_e(r.get("lokasi_unit"))}</td><td>{_e(cell["column_name"])}</td><td class="raw">{_e(v.get("value_raw"))}</td></tr>')
     more = f'<p class="more">and {len(f["cells"]) - 25} more cells</p>' if len(f["cells"]) > 25 else ""
     across = (f'<p class="other-doc" data-other-doc-id="{_e(other)}">Compared with <a href="#doc-{_e(other)}">{_e(_doc_name(ctx, other))}</a> '
               f'({_e(ctx.documents.get(other, {}).get("doc_type"))}, doc_id {_e(other)}); the rows below name their document.</p>') if other else ""

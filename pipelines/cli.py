@@ -295,6 +295,42 @@ def schema() -> None:
     click.echo(data_dictionary())
 
 
+@main.command("table")
+@click.argument("table_code")
+@click.argument("out_dir", default="data/clean")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), default="csv", show_default=True,
+              help="CSV (exact numbers, UTF-8), an Excel sheet, or Parquet (numbers as decimal128).")
+@click.option("--to", "to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write [default: CSV on stdout; xlsx and parquet to TABLE_CODE.xlsx / .parquet here].")
+def table_command(table_code: str, out_dir: str, fmt: str, to: Path | None) -> None:
+    """One tidy table: every row of every TABLE_CODE table (T-C.33, T-C.29, LKJIP-CAPAIAN ...) that
+    `sakip extract` wrote to OUT_DIR, with its document, perangkat daerah, pemda, tahun, page, level,
+    kode, uraian, indikator, text columns (lokasi, sumber_dana ...), nomenclature match, and one column
+    per value column and year (pagu_indikatif_2019). The same as `pipelines.tidy.read_table` in Python.
+
+    \b
+    Examples:
+      sakip table T-C.33 data/clean > tc33.csv
+      sakip table T-C.33 data/clean --format xlsx --to tc33.xlsx
+      sakip table LKJIP-CAPAIAN data/clean --format parquet --to capaian.parquet
+    """
+    from .tidy import NoSuchTable, read_table, write_table
+
+    try:
+        frame = read_table(out_dir, table_code)
+    except (NoSuchTable, FileNotFoundError) as ex:
+        raise click.ClickException(str(ex).strip("'\"")) from None
+    if to is None and fmt == "csv":
+        write_table(frame, fmt, sys.stdout)
+        return
+    to = to or Path(f"{table_code}.{fmt}")
+    try:
+        write_table(frame, fmt, to)
+    except (OSError, ValueError) as ex:
+        raise click.ClickException(f"{to}: {getattr(ex, 'strerror', None) or ex}") from None
+    click.echo(f"{len(frame)} rows of {table_code} written to {to}", err=True)
+
+
 def _register_optional() -> None:
     """Commands that live in their own modules (nomenclature, audit) join the group when present."""
     try:

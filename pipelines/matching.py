@@ -25,6 +25,17 @@ MATCH_FIELDS = ("nomenclature_code", "nomenclature_name", "nomenclature_version"
                 "match_status", "lokasi_unit")
 
 
+def builtin_only_note() -> str | None:
+    """What to say when no nomenclature is installed but the small built-in list (most item rows then stay
+    unmatched); None when a full list is installed."""
+    versions = list_versions()
+    if not versions["builtin"].all():
+        return None
+    return ("only the built-in nomenclature list is installed (the supporting programs X.XX.01 and urusan 7.01), "
+            "so most program, kegiatan and sub kegiatan rows stay unmatched; install the full Kepmendagri "
+            "050-3708 list with `sakip nomenclature import FILE` (see nomenclature/README.md)")
+
+
 @functools.lru_cache(maxsize=2)
 def default_matcher() -> Matcher | VersionedMatcher:
     """The installed nomenclature (SAKIP_NOMENCLATURE or the user data folder), else the built-in

@@ -173,14 +173,14 @@ def _records(doc: dict, extracted) -> FileResult:
             source, confidence = _provenance(nt.table or t, nt, v, extracted.ocr_pages)
             result.values.append({
                 "table_id": table_id, "doc_id": doc_id, "table_code": nt.table_code, "row_no": v.row_no,
-                "column": v.column, "tahun": v.tahun, "value": value, "unit": v.unit, "value_raw": v.value_raw,
+                "column_name": v.column, "tahun": v.tahun, "value": value, "unit": v.unit, "value_raw": v.value_raw,
                 "parse_status": v.parse_status, "parse_note": note or None,
                 "candidates": [c for c in (_fit_decimal(c, "")[0] for c in v.candidates) if c is not None] or None,
                 "source": source, "ocr_confidence": confidence,
             })
     confirm_thousands(result.tables, result.rows, result.values)
     plan_years = Counter(v["tahun"] for v in result.values
-                         if v["table_code"] == "T-C.33" and v["column"] == "pagu_indikatif" and v["tahun"])
+                         if v["table_code"] == "T-C.33" and v["column_name"] == "pagu_indikatif" and v["tahun"])
     meta = document_meta(extracted.front_text, codes, plan_years.most_common(1)[0][0] if plan_years else None)
     doc.update(
         n_pages=extracted.n_pages, doc_type=meta.doc_type, perangkat_daerah=meta.perangkat_daerah, pemda=meta.pemda,

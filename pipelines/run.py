@@ -30,6 +30,7 @@ from .parallel import TaskResult
 from .process import STATUSES, FileResult, empty_document, not_a_file, process_file, shown_path  # noqa: F401 (re-exported)
 from .settings import DEFAULT_TIMEOUT, RunSettings
 from .storage import Location
+from .matching import builtin_only_note
 from .writers import CHILD_TABLES, OutputDocument, publish
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class RunSummary:
     ocr_pages: int = 0            # of `pages`, those read by OCR (scans)
     peak_rss_mb: float | None = None  # the largest peak memory of a worker process
     parts_written: int = 0
+    nomenclature: str = ""  # a line on the nomenclature in use when it is only the built-in list
 
     def text(self) -> str:
         s = self.statuses
@@ -102,6 +104,8 @@ class RunSummary:
         lines.append(f"work: {work}, {self.cached} from the cache, {self.seconds:.1f} s")
         if self.ocr_pages:
             lines.append(f"ocr: {self.ocr_pages} scanned pages read by OCR")
+        if self.nomenclature:
+            lines.append(f"nomenclature: {self.nomenclature}")
         lines.append(f"output: {self.out_dir}")
         return "\n".join(lines)
 
@@ -137,6 +141,9 @@ def run_extract(
         files = [f for f, _ in listed]
         version = planned_version(settings.ocr)
         summary = RunSummary(len(files), Counter(), Counter(), out_dir)
+        summary.nomenclature = builtin_only_note() or ""
+        if summary.nomenclature and echo:
+            echo(f"warning: {summary.nomenclature}")
         run = _Run(files, cache, version, settings, process, tmp_root,
                    cache.for_workers(settings.scheduler is not None, settings.force, version))
         try:

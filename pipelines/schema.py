@@ -1,16 +1,27 @@
-"""The output contract (v1), declared once: Arrow schemas with a description of every column.
+"""The output contract (v2), declared once: Arrow schemas with a description of every column.
 
 Used three ways: to build and validate what the writers write, to generate the data dictionary
-(`sakip schema` / docs/DATA_DICTIONARY.md), and in tests.
+(`sakip schema` / docs/DATA_DICTIONARY.md), and in tests. Each schema carries pandas metadata naming
+its nullable integer columns Int32, so `pandas.read_parquet` keeps them integers (`tahun`, `n_pages`).
 """
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# What changed, newest first: shown at the top of the data dictionary.
+CHANGES = (
+    ("2", "values.column and findings.column (and findings.cells[].column) are now column_name: `column` is a "
+          "reserved word in SQL. Nullable integer columns (documents.n_pages, documents.tahun, values.tahun ...) "
+          "read as pandas Int32, no longer float64. rows.level may be perangkat_daerah (a heading naming the "
+          "perangkat daerah, often printing the sum of its programs)."),
+    ("1", "First contract."),
+)
 VALUE_TYPE = pa.decimal128(20, 4)
-VALUE_COLUMN = "column"  # the values dataset's column naming the canonical column of each value
+VALUE_COLUMN = "column_name"  # the values dataset's column naming the canonical column of each value
 
 
 def _f(name: str, typ: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
@@ -59,9 +70,12 @@ ROWS = pa.schema([
     _f("table_code", pa.string(), "The table's code (see tables.table_code).", False),
     _f("row_no", pa.int32(), "Order of the row in the logical table, from 1.", False),
     _f("page", pa.int32(), "Page (1-based) where the row starts. A Word file: the page Word recorded when it last laid the document out (else counted from its page breaks); an Excel file: the sheet's number in the workbook (see location).", False),
-    _f("level", pa.string(), "urusan, bidang_urusan, program, kegiatan, sub_kegiatan, label, total or unknown.", False),
+    _f("level", pa.string(), "perangkat_daerah (a heading naming the OPD, or its Permendagri 13/2006 organisation code), "
+       "urusan, bidang_urusan, program, kegiatan, sub_kegiatan, indikator, label (another heading), total or unknown; "
+       "from the printed code (a code of no national scheme: its depth in the table), else from the row's words.", False),
     _f("kode_raw", pa.string(), "The code as printed (kode column, or a code leading the name)."),
-    _f("kode", pa.string(), "The code in one dotted form, e.g. 7.01.02.2.01.0002; null when none or not a code."),
+    _f("kode", pa.string(), "The code in one dotted form, e.g. 7.01.02.2.01.0002 (a code of no national scheme, e.g. "
+       "'02 01 01 01', with its parts as printed: 02.01.01.01); null when none or not a code."),
     _f("uraian_raw", pa.string(), "The item name as printed, rejoined across a page break."),
     _f("uraian", pa.string(), "The item name cleaned of layout noise."),
     _f("indikator", pa.string(), "The performance indicator printed with the item."),
@@ -84,7 +98,7 @@ VALUES = pa.schema([
     _f("doc_id", pa.string(), "The document.", False),
     _f("table_code", pa.string(), "The table's code.", False),
     _f("row_no", pa.int32(), "The row (rows.row_no).", False),
-    _f("column", pa.string(), "Canonical column, e.g. target, realisasi, tingkat_realisasi, pagu_indikatif, analisis_kebutuhan_dana.", False),
+    _f("column_name", pa.string(), "Canonical column, e.g. target, realisasi, tingkat_realisasi, pagu_indikatif, analisis_kebutuhan_dana.", False),
     _f("tahun", pa.int32(), "The year the column refers to, from the header (or the caption); null when not printed."),
     _f("value", VALUE_TYPE, "The number, exact (decimal128(20,4)); null when empty, text or malformed."),
     _f("unit", pa.string(), "Rp, %, or the printed satuan of the value (e.g. Dokumen, Persentase)."),
@@ -96,6 +110,15 @@ VALUES = pa.schema([
     _f("ocr_confidence", pa.float64(), "For source ocr: Tesseract's confidence (0-100) in the least sure word of the cell; null for text and for empty cells."),
 ])
 
+def _pandas_types(schema: pa.Schema) -> pa.Schema:
+    """`schema` with pandas metadata that makes its nullable integer columns Int32 (not float64) in pandas."""
+    ints = [f.name for f in schema if pa.types.is_integer(f.type) and f.nullable]
+    meta = {"index_columns": [], "column_indexes": [], "creator": {"library": "sakip-tables"}, "columns": [
+        {"name": n, "field_name": n, "pandas_type": "int32", "numpy_type": "Int32", "metadata": None} for n in ints]}
+    return schema.with_metadata({**(schema.metadata or {}), b"pandas": json.dumps(meta).encode()})
+
+
+DOCUMENTS, TABLES, ROWS, VALUES = (_pandas_types(s) for s in (DOCUMENTS, TABLES, ROWS, VALUES))
 SCHEMAS: dict[str, pa.Schema] = {"documents": DOCUMENTS, "tables": TABLES, "rows": ROWS, "values": VALUES}
 
 # Written by `sakip audit` (pipelines/audit.py) next to the extract outputs, not by `sakip extract`.
@@ -109,24 +132,26 @@ FINDINGS = pa.schema([
     _f("row_nos", pa.list_(pa.int32()), "Rows involved (rows.row_no), the checked row first; for two tables, the first table's row then the second's (across documents: this document's, then the other's).", False),
     _f("pages", pa.list_(pa.int32()), "Pages (1-based) of the rows involved; across documents, this document's page then the other document's.", False),
     _f("item", pa.string(), "The item checked: its code and name as printed (null for a finding about a whole column)."),
-    _f("column", pa.string(), "The canonical column checked, e.g. pagu_indikatif; 'analisis_kebutuhan_dana / pagu_indikatif' across tables, 'pagu_indikatif / pagu_1' across documents."),
+    _f("column_name", pa.string(), "The canonical column checked, e.g. pagu_indikatif; 'analisis_kebutuhan_dana / pagu_indikatif' across tables, 'pagu_indikatif / pagu_1' across documents."),
     _f("tahun", pa.int32(), "The year of the column checked."),
     _f("expected", VALUE_TYPE, "What the other figures say it should be: the sum of the children, the other table's or document's value (in rupiah when that table is printed in thousands), the formula's result, the confirmed reading of a malformed number."),
     _f("actual", VALUE_TYPE, "The printed value checked (null for a malformed number, whose value is withheld)."),
     _f("difference", VALUE_TYPE, "actual - expected."),
     _f("message", pa.string(), "One English sentence with the numbers, as an auditor would write it.", False),
     _f("cells", pa.list_(pa.struct([
-        pa.field("table_id", pa.string()), pa.field("row_no", pa.int32()), pa.field("column", pa.string()),
+        pa.field("table_id", pa.string()), pa.field("row_no", pa.int32()), pa.field("column_name", pa.string()),
         pa.field("role", pa.string()),
     ])), "The printed cells the finding rests on (role 'checked': the figure found wrong; 'part': a figure it was compared with); joins rows and values.", False),
 ])
 
+FINDINGS = _pandas_types(FINDINGS)
 AUDIT_SCHEMAS: dict[str, pa.Schema] = {"findings": FINDINGS}
 
 
 def data_dictionary() -> str:
     """The data dictionary as Markdown, generated from the schemas above."""
-    out = ["# Data dictionary (output contract v%s)" % SCHEMA_VERSION, ""]
+    out = ["# Data dictionary (output contract v%s)" % SCHEMA_VERSION, "", "Changes:", ""]
+    out += [f"- v{version}: {note}" for version, note in CHANGES] + [""]
     for name, schema in {**SCHEMAS, **AUDIT_SCHEMAS}.items():
         out += [f"## `{name}.parquet`", "", "| column | type | meaning |", "|---|---|---|"]
         for f in schema:

@@ -166,7 +166,7 @@ def _outputs(rows, code="T-C.33", column="pagu_indikatif", columns=None, column_
         names = [column] if len(figures) == 1 else columns[2:]
         for col, raw in zip(names, figures):
             p = parse_number(raw)
-            values.append({"table_id": tid, "doc_id": doc, "table_code": code, "row_no": i, "column": col, "tahun": 2022,
+            values.append({"table_id": tid, "doc_id": doc, "table_code": code, "row_no": i, "column_name": col, "tahun": 2022,
                            "value": p.value, "unit": "Rp" if column in col else p.unit, "value_raw": raw,
                            "parse_status": p.status, "parse_note": p.note or None, "candidates": list(p.candidates) or None})
     return {"documents": [{"doc_id": doc, "source_path": "x.pdf"}], "tables": tables, "rows": out_rows, "values": values}

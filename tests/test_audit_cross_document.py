@@ -272,7 +272,7 @@ def _records(docs):
                                 "match_status": "unmatched", "lokasi_unit": None, "cells": ["", name, *figures.values()]})
             for col, raw in figures.items():
                 p = parse_number(raw)
-                out["values"].append({"table_id": tid, "doc_id": doc_id, "table_code": code, "row_no": i, "column": col,
+                out["values"].append({"table_id": tid, "doc_id": doc_id, "table_code": code, "row_no": i, "column_name": col,
                                       "tahun": year_of(col), "value": p.value, "unit": "Rp", "value_raw": raw,
                                       "parse_status": p.status, "parse_note": p.note or None, "candidates": None})
     return out

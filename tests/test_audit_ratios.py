@@ -29,7 +29,7 @@ def _outputs(code: str, columns: list[str], rows: list[tuple], column_numbers: l
                          "lokasi_unit": None, "cells": [name, *cells], "indikator": name})
         for col, raw in zip(columns[1:], cells):
             p = parse_number(raw)
-            values.append({"table_id": tid, "doc_id": DOC, "table_code": code, "row_no": i, "column": col,
+            values.append({"table_id": tid, "doc_id": DOC, "table_code": code, "row_no": i, "column_name": col,
                            "tahun": tahun, "value": p.value, "unit": p.unit, "value_raw": raw, "parse_status": p.status,
                            "parse_note": p.note or None, "candidates": list(p.candidates) or None})
     return {"documents": [{"doc_id": DOC, "source_path": "x.pdf"}], "tables": tables, "rows": out_rows, "values": values}

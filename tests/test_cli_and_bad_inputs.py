@@ -58,7 +58,7 @@ def test_outputs_follow_the_schema_and_carry_provenance(inbox, tmp_path):
     tables = pq.read_table(out / "tables.parquet").to_pylist()
     assert [t["table_code"] for t in tables] == ["T-C.33"]
     assert all(r["page"] >= tables[0]["page_start"] for r in rows)
-    pagu = [v for v in values if v["row_no"] == 2 and v["column"] == "pagu_indikatif"]
+    pagu = [v for v in values if v["row_no"] == 2 and v["column_name"] == "pagu_indikatif"]
     assert pagu[0]["value"] == Decimal("10001375464.0000") and pagu[0]["value_raw"] == "10.001.375.464,00"
 
 

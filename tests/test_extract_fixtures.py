@@ -64,7 +64,7 @@ def test_numbers_are_parsed_exactly(built, layout):
     for truth in doc.tables:
         tables, rows = _extracted(result, truth.table_code)
         table = tables[0]
-        values = {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+        values = {(v["row_no"], v["column_name"]): v for v in result.values if v["table_id"] == table["table_id"]}
         for row_no, cells in enumerate(truth.rows, start=1):
             for col, name in enumerate(table["columns"]):
                 v = values.get((row_no, name))
@@ -92,7 +92,7 @@ def test_canonical_columns_and_years(built):
     assert by_code["T-C.29"]["columns"][:5] == ["kode", "uraian", "indikator", "target_renstra", "satuan_renstra"]
     t33 = by_code["T-C.33"]["table_id"]
     first_program = [v for v in result.values if v["table_id"] == t33 and v["row_no"] == 2]
-    got = {v["column"]: (v["tahun"], v["value"], v["unit"]) for v in first_program}
+    got = {v["column_name"]: (v["tahun"], v["value"], v["unit"]) for v in first_program}
     # PROGRAM PENUNJANG URUSAN ...: 98,07 Persentase, 10.001.375.464,00 in 2022; 99 Persentase, 14.055.363.080,08 in 2023
     assert got["target"] == (2022, Decimal("98.07"), "Persentase")
     assert got["pagu_indikatif"] == (2022, Decimal("10001375464.00"), "Rp")
@@ -171,7 +171,7 @@ def test_a_thousands_header_is_not_trusted_without_proof(built):
     same items with the same numbers, so nothing is scaled and the note says why."""
     _, result = built["ruled"]
     t31 = next(t for t in result.tables if t["table_code"] == "T-C.31")
-    pagu = [v for v in result.values if v["table_id"] == t31["table_id"] and v["column"] == "analisis_kebutuhan_dana"]
+    pagu = [v for v in result.values if v["table_id"] == t31["table_id"] and v["column_name"] == "analisis_kebutuhan_dana"]
     first = next(v for v in pagu if v["row_no"] == 1)
     assert (first["value_raw"], first["value"]) == ("10.001.375.464", Decimal("10001375464"))
     assert first["parse_note"] == "not scaled: header says thousands but the values match T-C.33 in rupiah"

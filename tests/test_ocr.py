@@ -179,7 +179,7 @@ def test_a_run_ocrs_the_scanned_pages_as_tasks_of_the_worker_pool(scanned, tmp_p
     assert "ocr: 1 scanned pages read by OCR" in res.output
     assert len(list((cache / "ocr").glob("*/*.json"))) == 1
     values = pq.read_table(out / "values.parquet").to_pylist()
-    key = lambda v: (v["table_code"], v["row_no"], v["column"])  # noqa: E731
+    key = lambda v: (v["table_code"], v["row_no"], v["column_name"])  # noqa: E731
     assert sorted((key(v), v["value"], v["source"]) for v in values) == \
         sorted((key(v), v["value"], v["source"]) for v in result.values)
 

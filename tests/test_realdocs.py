@@ -104,8 +104,8 @@ def find_row(res, table: dict, uraian: str, exact: bool = False) -> dict:
 
 def value_of(res, table: dict, row: dict, column: str) -> dict:
     vs = [v for v in res.values
-          if v["table_id"] == table["table_id"] and v["row_no"] == row["row_no"] and v["column"] == column]
-    have = {v["column"]: v["value_raw"] for v in res.values
+          if v["table_id"] == table["table_id"] and v["row_no"] == row["row_no"] and v["column_name"] == column]
+    have = {v["column_name"]: v["value_raw"] for v in res.values
             if v["table_id"] == table["table_id"] and v["row_no"] == row["row_no"]}
     assert len(vs) == 1, f"row {row['row_no']} ({row['uraian_raw']!r}) has no single {column!r} value; it has {have}"
     return vs[0]

@@ -12,9 +12,9 @@ def _doc(printed_31: list[str], pagu_33: list[str]):
         {"table_id": "t33", "columns": ["uraian", "pagu_indikatif"], "header": ["Program", "Pagu Indikatif"]},
     ]
     rows = [{"table_id": t, "row_no": i, "uraian": n} for t in ("t31", "t33") for i, n in enumerate(names, 1)]
-    values = [{"table_id": "t31", "table_code": "T-C.31", "row_no": i, "column": "rancangan_pagu_indikatif", "value": Decimal(p),
+    values = [{"table_id": "t31", "table_code": "T-C.31", "row_no": i, "column_name": "rancangan_pagu_indikatif", "value": Decimal(p),
                "unit": "Rp", "parse_note": None} for i, p in enumerate(printed_31, 1)]
-    values += [{"table_id": "t33", "table_code": "T-C.33", "row_no": i, "column": "pagu_indikatif", "value": Decimal(p),
+    values += [{"table_id": "t33", "table_code": "T-C.33", "row_no": i, "column_name": "pagu_indikatif", "value": Decimal(p),
                 "unit": "Rp", "parse_note": None} for i, p in enumerate(pagu_33, 1)]
     return tables, rows, values
 

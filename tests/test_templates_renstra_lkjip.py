@@ -77,7 +77,7 @@ def _extracted(result, code):
 
 def _values(result, code) -> dict[tuple[int, str], dict]:
     (table,), _ = _extracted(result, code)
-    return {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+    return {(v["row_no"], v["column_name"]): v for v in result.values if v["table_id"] == table["table_id"]}
 
 
 # ----------------------------------------------------------------------------------------------- specs
@@ -490,7 +490,7 @@ def _real_table(name: str, code: str, page: int):
     result = _real(name)
     (table,) = [t for t in result.tables if t["table_code"] == code and t["page_start"] == page]
     rows = [r for r in result.rows if r["table_id"] == table["table_id"]]
-    values = {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+    values = {(v["row_no"], v["column_name"]): v for v in result.values if v["table_id"] == table["table_id"]}
     return table, rows, values
 
 
@@ -779,7 +779,7 @@ def test_real_lkjip_capaian_per_kegiatan_with_a_percent_column():
     result = _real(BKPSDM_LKJIP)
     (table,) = [t for t in result.tables if t["page_start"] == 26 and (t["title"] or "").startswith("Tabel 3.9")]
     rows = [r for r in result.rows if r["table_id"] == table["table_id"]]
-    values = {(v["row_no"], v["column"]): v for v in result.values if v["table_id"] == table["table_id"]}
+    values = {(v["row_no"], v["column_name"]): v for v in result.values if v["table_id"] == table["table_id"]}
     assert (table["table_code"], table["columns"]) == ("LKJIP-CAPAIAN", ["no", "kegiatan", "target", "realisasi", "capaian"])
     first = rows[0]["row_no"]
     assert rows[0]["uraian"] == "Penyusunan Rencana Pembinaan Karir"
