@@ -23,7 +23,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -65,17 +65,22 @@ def _read_one(doc: pdfium.PdfDocument, path: Path, number: int) -> Page:
         page.close()
 
 
+SIDEWAYS_MIN_CHARS = 20  # a page stamp or a sideways margin note is not a table turned on its side
+
+
 def read_page(page: pdfium.PdfPage, number: int) -> Page:
-    """One page of an open document as the `Page` the extractor reads."""
+    """One page of an open document as the `Page` the extractor reads. A page whose text runs mostly
+    sideways (a landscape table printed on an upright page without /Rotate) is read turned, as if its
+    /Rotate said so: its words are then upright and its rules in their table's frame."""
     frame = Frame.of(page)
-    textpage = page.get_textpage()
-    try:
-        drawn = _Drawn(frame, _address(textpage.raw))
-        raw_page = _address(page.raw)
-        drawn.walk([_page_object(raw_page, k) for k in range(_page_count_objects(raw_page))], _IDENTITY)
-        chars = _chars(_address(textpage.raw), frame, drawn)
-    finally:
-        textpage.close()
+    chars, drawn = _read(page, frame)
+    sideways = sum(1 for c in chars if not c[6].upright)
+    if sideways >= SIDEWAYS_MIN_CHARS and 2 * sideways > len(chars):
+        turned = [(frame, chars, drawn)]
+        for quarter in (90, 270):
+            f = replace(frame, rotation=(frame.rotation + quarter) % 360)
+            turned.append((f, *_read(page, f)))
+        frame, chars, drawn = max(turned, key=lambda t: sum(1 for c in t[1] if c[6].upright))
     rulings = rulings_from_shapes(drawn.shapes, frame.width)
     area = frame.width * frame.height or 1.0
     cover = sum(max(0.0, min(x1, frame.width) - max(x0, 0.0)) * max(0.0, min(bottom, frame.height) - max(top, 0.0))
@@ -90,6 +95,18 @@ def read_page(page: pdfium.PdfPage, number: int) -> Page:
         n_chars=len(chars),
         image_cover=min(1.0, cover),
     )
+
+
+def _read(page: pdfium.PdfPage, frame: Frame) -> tuple[list[_Char], _Drawn]:
+    """The characters and the objects of `page`, in `frame`."""
+    textpage = page.get_textpage()
+    try:
+        drawn = _Drawn(frame, _address(textpage.raw))
+        raw_page = _address(page.raw)
+        drawn.walk([_page_object(raw_page, k) for k in range(_page_count_objects(raw_page))], _IDENTITY)
+        return _chars(_address(textpage.raw), frame, drawn), drawn
+    finally:
+        textpage.close()
 
 
 # --- PDFium calls with plain addresses ------------------------------------------------------------------

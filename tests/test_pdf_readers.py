@@ -267,3 +267,31 @@ def test_known_difference_a_word_printed_twice_on_itself(tmp_path):
                                            b"BT /F1 10 Tf 1 0 0 1 100.2 700 Tm (Total) Tj ET")
     assert [w.text for w in _page(path, "pdfium").words] == ["Total"]
     assert [w.text for w in _page(path, "pdfplumber").words] == ["TToottaall"]
+
+
+def _sideways_table(tmp_path: Path) -> Path:
+    """A table drawn in landscape and turned a quarter left onto an upright page (a `cm` in the content,
+    no /Rotate): its text runs up the page."""
+    rows = [("No", "Program", "Pagu"), ("1", "Program Pelayanan Administrasi", "1.250.000"),
+            ("2", "Program Peningkatan Sarana", "980.500"), ("3", "Program Disiplin Aparatur", "49.800")]
+    xs, ys = (100, 150, 400, 550), (420, 390, 360, 330, 300)
+    content = b"q 0 1 -1 0 595 0 cm 0.5 w "
+    content += b"".join(b"%d %d m %d %d l S " % (x, ys[-1], x, ys[0]) for x in xs)
+    content += b"".join(b"%d %d m %d %d l S " % (xs[0], y, xs[-1], y) for y in ys)
+    for k, row in enumerate(rows):
+        for x, text in zip(xs, row):
+            content += b"BT /F1 9 Tf 1 0 0 1 %d %d Tm (%s) Tj ET " % (x + 4, ys[k] - 20, text.encode())
+    return _pdf(tmp_path / "sideways.pdf", content + b"Q")
+
+
+def test_a_page_whose_text_runs_sideways_is_read_turned(tmp_path):
+    page = _page(_sideways_table(tmp_path))
+    assert (page.width, page.height) == (842, 595)
+    texts = [w.text for w in sorted(page.words, key=lambda w: (round(w.top), w.x0))]
+    assert texts[:3] == ["No", "Program", "Pagu"] and "1.250.000" in texts
+    from extract import extract_document
+    (table,) = extract_document(tmp_path / "sideways.pdf").tables
+    assert [h.text for h in table.header] == ["No", "Program", "Pagu"]
+    assert [r.texts for r in table.rows] == [["1", "Program Pelayanan Administrasi", "1.250.000"],
+                                            ["2", "Program Peningkatan Sarana", "980.500"],
+                                            ["3", "Program Disiplin Aparatur", "49.800"]]
