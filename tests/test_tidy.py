@@ -167,3 +167,26 @@ def test_plain_pandas_and_sql_read_the_outputs_without_surprises(renja):
                       "WHERE table_code = 'T-C.33' AND column_name = 'pagu_indikatif' GROUP BY ALL").fetchall()
     frame = read_table(out, "T-C.33")
     assert rows == [("pagu_indikatif", 2022, frame["pagu_indikatif_2022"].sum())]
+
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+RENJA_2019 = REALDOCS / "frisdiandi__portalpp__5f3398c1e91b9_renja-2019.pdf"
+
+
+@pytest.mark.skipif(not RENJA_2019.exists(), reason="needs ../shared/realdocs (Padang Panjang Bappeda Renja 2019)")
+def test_real_renja_2019_t_c33_levels_codes_and_pagu(tmp_path):
+    """The issue's example: its T-C.33 (p.27-30) in one call, the perangkat daerah's heading apart from its programs,
+    kegiatan with their codes, and the pagu of the plan year and the year after as printed."""
+    out = tmp_path / "clean"
+    write_outputs([process_file(RENJA_2019)], out)
+    frame = read_table(out, "T-C.33")
+    head = frame.iloc[0]
+    assert (head["level"], head["pagu_indikatif_2019"], head["pagu_indikatif_maju_2020"]) == (
+        "perangkat_daerah", Decimal("6166684000"), Decimal("6317908000"))
+    first = frame.iloc[1:4]
+    assert list(zip(first["kode"], first["level"], first["pagu_indikatif_2019"])) == [
+        ("02.01.01", "program", Decimal("1195950000")), ("02.01.01.01", "kegiatan", Decimal("4650000")),
+        ("02.01.01.02", "kegiatan", Decimal("51300000"))]  # printed 1,195,950,000 / 4,650,000 / 51,300,000
+    assert set(frame["pemda"]) == {"Kota Padang Panjang"} and set(frame["tahun"]) == {2019}
+    assert (frame["level"] == "unknown").sum() == 0
+    assert first.iloc[1]["lokasi"] == "Padang Panjang" and first.iloc[1]["sumber_dana"] == "APBD"
