@@ -303,7 +303,12 @@ class ResultCache:
 
     def save_index(self) -> None:
         if self._index is not None:
-            write_bytes_atomic(self._index_path, json.dumps(self._index).encode())
+            try:
+                write_bytes_atomic(self._index_path, json.dumps(self._index).encode())
+            except OSError as ex:  # a full disk: say which file (a failed write names none)
+                if ex.filename:
+                    raise
+                raise OSError(ex.errno, ex.strerror or str(ex), str(self._index_path)) from ex
 
     def _read_index(self) -> dict[str, list]:
         try:

@@ -7,7 +7,9 @@ once and orders the documents when it writes the outputs.
 
 * `LocalWorkers`: a pebble process pool, one file per task, each worker replaced after
   `MAX_TASKS_PER_WORKER` files (memory that PDF parsing leaves behind is returned), a file over the
-  time limit has its worker killed, and a worker that dies takes only its own file with it.
+  time limit has its worker killed, and a worker that dies takes only its own file with it. Each worker's
+  address space is capped (`RunSettings.max_memory`, inherited by the OCR processes it starts), and its
+  temporary files go to the run's own folder, which the run removes however its workers ended.
 * `DaskWorkers`: `client.submit` per file and `as_completed` on a dask.distributed cluster. A Dask
   worker cannot stop a running task, so there each file runs in a child process of the worker
   (`python -m pipelines.parallel`) that is killed at the time limit.

@@ -1,11 +1,12 @@
-"""The extraction run: every input file → documents, tables, rows and values records, then Parquet.
+"""The extraction run: every input path → a documents record (and tables, rows, values), then Parquet.
 
-`process_file` does one file and never raises for a bad input: an expected failure becomes a
-status and a message; an unexpected one becomes `failed` with the exception named, so one file
-never stops the batch. `run_extract` walks the inputs, takes from the cache (`cache.py`) every
-file this code version already did, has the rest done by worker processes or a Dask cluster
-(`parallel.py`), storing each in the cache as it finishes, and then writes the outputs
-(`writers.py`) in input order.
+`run_extract` checks the output folder and the cache, locks the output folder (`lock.py`), walks the
+inputs (every path gets a record, whatever it is), takes from the cache (`cache.py`) every file this
+code version already did, has the rest done by worker processes or a Dask cluster (`parallel.py`, each
+file by `process.process_file`), storing each in the cache as it finishes, extracts again in the same
+run any file whose cache entry was found damaged, and then writes the outputs (`writers.py`) in input
+order. How it works comes from one `settings.RunSettings`. `process_file` and `FileResult` are
+importable from here too.
 """
 
 from __future__ import annotations

@@ -447,7 +447,7 @@ def test_each_output_is_a_dataset_read_by_its_path_alone(clean):
     assert duckdb.sql(f"SELECT count(*) FROM '{out}/values.parquet'").fetchall()[0][0] == n_values
     joined = duckdb.sql(
         f"SELECT count(*) FROM '{out}/values.parquet' v JOIN '{out}/rows.parquet' r USING (table_id, row_no) "
-        "WHERE v.column = 'pagu_indikatif'").fetchall()[0][0]
+        "WHERE v.column_name = 'pagu_indikatif'").fetchall()[0][0]
     assert joined > 0
 
 
