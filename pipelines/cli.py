@@ -20,7 +20,8 @@ from .parallel import DEFAULT_TIMEOUT
 
 class _Commands(click.Group):
     """Ends every command the same way: Ctrl-C exits 130; an OSError (disk full, read-only, no permission),
-    or another run holding the output folder, is one line naming the path and exits 2."""
+    or another run holding the output folder, is one line naming the path and exits 2; a closed pipe
+    (`| head`) exits 141 without a word, as other commands do."""
 
     def invoke(self, ctx: click.Context):
         from .lock import OutputBusy
@@ -33,6 +34,9 @@ class _Commands(click.Group):
         except OutputBusy as ex:
             click.echo(f"error: {ex}", err=True)
             ctx.exit(2)
+        except BrokenPipeError:  # `sakip table ... | head`: the reader has what it wanted; no error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one when stdout is flushed at exit
+            ctx.exit(141)
         except OSError as ex:
             where = f"{ex.filename}: " if ex.filename else ""
             click.echo(f"error: {where}{ex.strerror or ex}", err=True)
