@@ -55,6 +55,7 @@ def _signature(block: Block) -> str:
         # a ruled block that opens on a row of data prints no header, whatever its first lines say: a
         # wrapped name can put a line above the row's number ('Persentase capaian ...' over '21')
         bands = _title_bands_removed(_ruled_bands(block)[1])[1]
+        bands = bands[_carried_over(bands):]
         if not bands or not _looks_header(bands[0]):
             return ""
     text = " ".join(l.text for l in _header_lines(block))
@@ -97,13 +98,18 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
         return False
     cap = b.caption
     if cap and CAPTION.match(cap) and "lanjut" not in cap.lower():
-        first_cap = group.blocks[0].caption
-        if not first_cap or _norm(first_cap)[:40] != _norm(cap)[:40]:
+        # a caption printed again on each page repeats the first page's; one that differs anywhere
+        # ('... Sebelum Perubahan' / '... Setelah Perubahan') starts another table
+        first_cap, this_cap = _norm(group.blocks[0].caption), _norm(cap)
+        if not first_cap or not (first_cap.startswith(this_cap) or this_cap.startswith(first_cap)):
             return False
-    if sig and group.header_sig and not _similar(sig, group.header_sig):
-        return False
-    if _is_lattice(prev) and _is_lattice(b) and not _same_grid(prev, b):
+    lattice = _is_lattice(prev) and _is_lattice(b)
+    if lattice and not _same_grid(prev, b):
         return False  # Word and Excel print every page of a table on the same column rules
+    if sig and group.header_sig and not _similar(sig, group.header_sig) and not (
+            lattice and fuzz.token_set_ratio(sig, group.header_sig) >= 90):
+        # on the same column rules, a header the page break cut to its lower rows repeats it still
+        return False
     if sig and not group.header_sig:
         # only a header's top rows (or nothing but a caption) fit at the foot of the previous page
         header_only = len(group.blocks) == 1 and len(prev.lines) <= 4 and not any(grid.data_like(l.text) for l in prev.lines)
@@ -142,6 +148,17 @@ def _is_lattice(block: Block) -> bool:
 
 # a row over the whole table that names the group its rows belong to: data, carried down to them (normalize)
 _GROUP_LABEL = re.compile(r"^\s*(visi|misi|tujuan|sasaran)\b", re.I)
+
+
+def _carried_over(bands: list[Band]) -> int:
+    """1 when the first band is a few words in a few cells above a header row: the rest of the previous
+    page's last row, which an export may print above the header it repeats ('UsahaT' over 'NO | PROGRAM
+    / KEGIATAN | ...', 'KUMKM | Air Kotor'); else 0."""
+    if len(bands) < 2 or not _looks_header(bands[1]):
+        return 0
+    filled = [c.text for c in bands[0].cells if c.text]
+    return int(0 < len(filled) <= max(1, len(bands[0].cells) // 2) and all(len(t.split()) <= 4 for t in filled)
+               and not _looks_header(bands[0]))
 
 
 def _title_bands_removed(bands: list[Band]) -> tuple[list[str], list[Band]]:
@@ -211,6 +228,9 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
     for k, (block, (xs, bands)) in enumerate(zip(blocks, per_block)):
         body = bands[n_head:] if k == 0 else bands
         if k > 0:
+            # the rest of the previous page's last row printed above the repeated header goes on below it
+            carried = [b for b in body[:_carried_over(body)] if not set(b.text.lower().split()) <= head_words]
+            body = body[len(carried):]
             # drop a repeated header: leading bands that match the first page's header rows
             while body and (
                 _bag(body[0].text) in head_keys
@@ -221,13 +241,19 @@ def build_table(blocks: list[Block]) -> LogicalTable | None:
                 keep(body[:1])
                 body = body[1:]
                 flags.add("header_removed")
+            body = carried + body
+        # a header repeated at the foot of a page, its table going on overleaf (a Word export may put it there)
+        while len(blocks) > 1 and body and (_bag(body[-1].text) in head_keys or _header_remnant(body[-1], head_words)):
+            keep(body[-1:])
+            body = body[:-1]
+            flags.add("header_removed")
         mapped = [_to_columns(band, xs, xs0, block, first, n_cols, weights) for band in body]
         for j, cells in enumerate(mapped):
             band = body[j]
             if not any(c.text for c in cells):
                 continue
-            if _is_number_band(band):
-                keep([band])
+            if _is_number_band(band) or (sum(1 for c in cells if c.text) >= 2 and _bag(band.text) in head_keys):
+                keep([band])  # the header printed again inside the table (an export's repeated header rows)
                 flags.add("header_removed")
                 continue
             row = GridRow(cells, band.page, band.top, band.bottom, set(band.flags))
@@ -524,6 +550,14 @@ def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     # cells the row above has, fewer of them, at most one number (a digit wrapped off the page), no code
     if (len(filled) >= 2 and set(filled) <= prev_filled and len(filled) < len(prev_filled)
             and len(numeric) <= 1 and filled[0] != 0 and _continues_text(cells, prev, filled)):
+        return True
+    # the last words of several cells, right of the number or code that opens the row above: a row of its
+    # own would print its number ('128 | Pemeliharaan Saluran Air Kotor Balatkop | Pemeliharaan Saluran'
+    # over 'KUMKM | Air Kotor'); one cell alone may be a row of its own ('Rumus : ...' under an indicator)
+    key = min(prev_filled, default=None)
+    if (key is not None and grid.DATA_TOKEN.match(prev.cells[key].text) and filled[0] > key and not numeric
+            and len(filled) >= 2 and all(len(cells[i].text.split()) <= 4 for i in filled)
+            and set(filled) <= prev_filled and len(filled) < len(prev_filled) - 1):
         return True
     if numeric:
         return False

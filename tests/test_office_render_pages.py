@@ -13,6 +13,10 @@ The pages are kept in tests/data (cut from the renders), so these tests run with
   with eleven lines and few numbers.
 - xlsx-review-rkpd-number-against-text-p1.pdf: Renja Biro Perekonomian, Excel: '25,000,000' right-aligned
   against the border where 'Biro Perekonomian' starts the next cell, no gap between them.
+- docx-renja-2017-bab-iii-header-repeated-p8-14.pdf: Renja 2017 Dinas KUMKM, Bab III (pages 8-14 of the
+  render): a 6-page program table whose two header rows LibreOffice repeats under the rest of a row cut by
+  the page ('UsahaT' above the header), at the foot of a page with only the header's lower row overleaf,
+  and once inside a page.
 - xlsx-rkt-dpk-stacked-codes-p3.pdf: RKT Dinas Perpustakaan Padang Panjang, Excel fitted to one page width
   (a 3-point font): a program and its kegiatan are sheet rows with no rule between them, told apart by
   their codes and their pagu ('1,237,973,000' in English thousands), some kegiatan without a pagu.
@@ -86,3 +90,18 @@ def test_rows_stacked_without_rules_open_on_their_code_and_their_pagu():
     assert [r[:2] for r in rows[-3:]] == [
         ["1.24.01.02.01", "Pengadaan perlengkapan gedung kantor"], ["1.24.01.02.03", "Pembangunan tempat parkir"],
         ["1.24.01.02.06", "Pengadaan Kendaraan Dinas/operasional"]]
+
+
+def test_a_header_repeated_anywhere_is_dropped_and_the_rows_cut_by_pages_are_joined():
+    doc = extract_document(DATA / "docx-renja-2017-bab-iii-header-repeated-p8-14.pdf")
+    (table,) = doc.tables
+    assert (table.page_start, table.page_end) == (1, 7)
+    assert [h.text for h in table.header][:4] == ["NO", "PROGRAM / KEGIATAN", "SASARAN KEGIATAN", "LOKASI KEGIATAN"]
+    rows = [r.texts for r in table.rows]
+    assert not [r for r in rows if "PROGRAM / KEGIATAN" in r or "OUTPUT KEGIATAN" in r]
+    assert ["", "3", "Sosialisasi SHAT", "Sosialissai SHAT bagi UMKM yang mendapatkan Modal UsahaT", "200 KUMKM",
+            "Jawa Barat"] in rows
+    assert ["", "128", "Pemeliharaan Saluran Air Kotor Balatkop KUMKM", "Pemeliharaan Saluran Air Kotor", "4 kali",
+            "Kota Bandung"] in rows
+    numbers = [int(r[1]) for r in rows if r[1].isdigit()]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))

@@ -8,6 +8,7 @@ printed once for its kegiatan): the horizontal rules under rows 2 and 3 stop at 
 from __future__ import annotations
 
 from extract.grid import ruled_bands, ruled_columns
+from extract.stitch import group_blocks
 from extract.layout import Block, build_lines
 from extract.model import Ruling, Word
 
@@ -134,3 +135,29 @@ def test_a_two_column_list_of_programs_and_their_numbered_kegiatan():
     assert [h.text for h in t.header] == ["PROGRAM", "KEGIATAN"]
     assert t.rows[1].texts == ["Program Pengembangan Destinasi pariwisata",
                                "1. Pemeliharaan Sarana dan Prasarana Objek Wisata 2. DAK Penataan Kawasan Pariwisata"]
+
+
+def _page_block(page: int, caption: str, rows: list[tuple[str, str, str]]) -> Block:
+    """A ruled block filling a page from y 100 (header row 'No | Uraian | Pagu' first), `caption` above it."""
+    words, top = [], YS[0]
+    for row in [("No", "Uraian", "Pagu")] + rows:
+        for x, text in zip(XS, row):
+            words += _words(text, x + 5, top + 5)
+        top += 20.0
+    ys = [YS[0] + 20.0 * k for k in range(len(rows) + 2)]
+    rulings = [Ruling(x, ys[0], x, ys[-1]) for x in XS] + [Ruling(XS[0], y, XS[-1], y) for y in ys]
+    block = Block(page, XS[0], ys[0], XS[-1], ys[-1], build_lines(words), True, rulings,
+                  caption_lines=build_lines(_words(caption, 40, 80)), page_width=595.0, page_height=842.0,
+                  first_on_page=True, last_on_page=True, content_top=80.0)
+    return block
+
+
+def test_a_caption_that_differs_at_its_end_starts_another_table():
+    # a Perubahan Renstra prints each table before and after the change, under captions that differ at the end
+    rows = [("1", "Kegiatan A", "10.000"), ("2", "Kegiatan B", "20.000")]
+    before = _page_block(5, "Tabel T-C.27 Rencana Program dan Kegiatan Kecamatan Kanigaran Sebelum Perubahan", rows)
+    after = _page_block(6, "Tabel T-C.27 Rencana Program dan Kegiatan Kecamatan Kanigaran Setelah Perubahan", rows)
+    assert [[b.page for b in g] for g in group_blocks([before, after])] == [[5], [6]]
+    # the same caption printed again on the next page is the same table going on
+    again = _page_block(6, "Tabel T-C.27 Rencana Program dan Kegiatan Kecamatan Kanigaran Sebelum Perubahan", rows)
+    assert [[b.page for b in g] for g in group_blocks([before, again])] == [[5, 6]]
