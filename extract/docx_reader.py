@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from docx.opc.exceptions import OpcError
+from lxml import etree
 
 from .layout import CAPTION
 from .office import OfficeGrid, Slot
@@ -78,16 +79,9 @@ def _on(el) -> bool:
     return el is not None and el.get(W + "val") not in ("0", "false", "off", "none")
 
 
-def _paragraphs(el) -> list:
-    """Every w:p under `el` in document order, without the duplicates a text box's mc:Fallback holds."""
-    out = []
-    for child in el:
-        if child.tag == _FALLBACK:
-            continue
-        if child.tag == W + "p":
-            out.append(child)
-        out.extend(_paragraphs(child))
-    return out
+# every w:p under an element in document order, without the duplicates a text box's mc:Fallback holds
+_paragraphs = etree.XPath(".//w:p[not(ancestor::mc:Fallback)]",
+                          namespaces={"w": W[1:-1], "mc": _FALLBACK[1:_FALLBACK.index("}")]})
 
 
 # ------------------------------------------------------------------------------------------ text
@@ -366,8 +360,6 @@ def _pages(body) -> dict:
 
 def _page_count(path: Path, pages: dict) -> int:
     """The pages Word counted when it saved the file (docProps/app.xml), else the pages counted here."""
-    from lxml import etree
-
     try:
         with zipfile.ZipFile(path) as z:
             root = etree.fromstring(z.read("docProps/app.xml"))

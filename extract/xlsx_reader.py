@@ -264,20 +264,14 @@ def _join_columns(slots: list[list[Slot | None]], groups: list[list[int]]) -> li
 
 
 def _join_rows(slots: list[list[Slot | None]], starts: list[int]) -> tuple[list[list[Slot | None]], list[int]]:
-    """One row per run of sheet rows from each start: a column's texts in the run joined with a space."""
+    """One row per run of sheet rows from each start, as `_join_columns` joins columns: the grid turned
+    over, its columns joined, turned back. Returns the rows and the index of each one's first sheet row."""
     bounds = list(zip(starts, starts[1:] + [len(slots)]))
-    run_of = {i: k for k, (lo, hi) in enumerate(bounds) for i in range(lo, hi)}
-    out = []
-    for k, (lo, hi) in enumerate(bounds):
-        row: list[Slot | None] = []
-        for c in range(len(slots[lo])):
-            origins = [(i, slots[i][c]) for i in range(lo, hi) if slots[i][c] is not None]
-            if not origins:
-                row.append(None)
-                continue
-            last = min(max(i + s.rowspan - 1 for i, s in origins), len(slots) - 1)
-            first = origins[0][1]
-            row.append(Slot(" ".join(s.text for _, s in origins if s.text), any(s.bold for _, s in origins if s.text),
-                            run_of[last] - k + 1, first.colspan))
-        out.append(row)
-    return out, [lo for lo, _ in bounds]
+    joined = _turned(_join_columns(_turned(slots), [list(range(lo, hi)) for lo, hi in bounds]))
+    return joined, [lo for lo, _ in bounds]
+
+
+def _turned(slots: list[list[Slot | None]]) -> list[list[Slot | None]]:
+    """Rows as columns and columns as rows, spans swapped."""
+    return [[None if s is None else Slot(s.text, s.bold, s.colspan, s.rowspan) for s in column]
+            for column in zip(*slots)]
