@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from . import grid, stitch
 from .layout import page_blocks, running_texts
+from .office import OfficeUnreadable, office_kind
 from .ocr import OcrFailed, OcrSettings, missing_pages, ocr_document, ocr_missing, ocr_pages, scanned_pages
 from .pdf import prescan, read_pages
 
@@ -33,6 +34,9 @@ def draw_page(pdf: str | Path, page: int, out_png: str | Path, ocr: OcrSettings 
     OCR, a line saying so). `ocr`: how scanned pages are OCR'd (default: auto, in a temporary folder);
     raises IndexError when the PDF has no page `page`."""
     pdf = Path(pdf)
+    if office_kind(pdf) is not None:
+        raise OfficeUnreadable(pdf, "a Word or Excel file has no pages to draw; each of its rows names its table "
+                                    "and row, or its sheet and cell, in rows.location")
     pages = list(read_pages(pdf))
     if not 1 <= page <= len(pages):
         raise IndexError(page)

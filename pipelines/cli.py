@@ -204,12 +204,15 @@ def _inspect(pdf: str, local: Path, show_rows: int, page: int | None, png: Path 
     from .run import process_file
 
     if png is not None:
+        from extract import ExtractError
         from extract.debug import draw_page
 
         try:
             notes = draw_page(local, page, png, ocr)
         except IndexError:
             raise click.UsageError(f"{pdf} has no page {page}") from None
+        except ExtractError as ex:
+            raise click.ClickException(f"{pdf}: {ex.reason}") from None
         for note in notes:
             click.echo(f"  p.{page} {note}")
         click.echo(f"  drawn: {png} (blue/orange: table blocks, green: columns, red: rows, yellow: header, purple: caption)")

@@ -90,6 +90,19 @@ def test_renja_docx_and_its_pdf_export_give_the_same_rows_and_values(renja, tmp_
     assert all(r["location"] is None for r in pdf.rows)  # a PDF row has a page, no location
 
 
+def test_inspect_lists_an_office_files_tables_and_will_not_draw_it(renja, tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    path = renja[0]
+    listed = CliRunner().invoke(main, ["inspect", str(path)])
+    assert listed.exit_code == 0 and "T-C.33" in listed.output and "211 rows" in listed.output
+    drawn = CliRunner().invoke(main, ["inspect", str(path), "--page", "1", "--png", str(tmp_path / "p1.png")])
+    assert drawn.exit_code == 1 and "a Word or Excel file has no pages to draw" in drawn.output
+    assert not (tmp_path / "p1.png").exists()
+
+
 def _docx_with(tmp_path: Path, build) -> Path:
     import docx
 
