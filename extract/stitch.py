@@ -483,7 +483,11 @@ def _looks_header(b: Band) -> bool:
 
 
 def _is_number_band(b: Band) -> bool:
-    return grid.column_numbers([c.text for c in b.cells if c.text])
+    texts = [c.text for c in b.cells if c.text]
+    # a table of two columns numbers them '1 | 2' (three numbers or more tell a wider table's row)
+    if len(b.cells) == 2 and [re.sub(r"\D", "", t) for t in texts] == ["1", "2"]:
+        return all(grid.COLUMN_NUMBER.match(t) for t in texts)
+    return grid.column_numbers(texts)
 
 
 def _header_from_bands(bands: list[Band], n_cols: int) -> tuple[list[HeaderCell], list[str]]:

@@ -8,7 +8,7 @@ printed once for its kegiatan): the horizontal rules under rows 2 and 3 stop at 
 from __future__ import annotations
 
 from extract.grid import ruled_bands, ruled_columns
-from extract.stitch import group_blocks
+from extract.stitch import build_table, group_blocks
 from extract.layout import Block, build_lines
 from extract.model import Ruling, Word
 
@@ -161,3 +161,16 @@ def test_a_caption_that_differs_at_its_end_starts_another_table():
     # the same caption printed again on the next page is the same table going on
     again = _page_block(6, "Tabel T-C.27 Rencana Program dan Kegiatan Kecamatan Kanigaran Sebelum Perubahan", rows)
     assert [[b.page for b in g] for g in group_blocks([before, again])] == [[5, 6]]
+
+
+def test_the_column_numbers_of_a_two_column_table_are_not_a_row():
+    xs, ys = [40.0, 300.0, 400.0], [100.0, 120.0, 140.0, 160.0, 180.0]
+    words = []
+    for top, (name, value) in zip(ys, [("Program", "Pagu"), ("1", "2"), ("Program A", "10.000"), ("Program B", "20.000")]):
+        words += _words(name, xs[0] + 5, top + 5) + _words(value, xs[1] + 5, top + 5)
+    rulings = [Ruling(x, ys[0], x, ys[-1]) for x in xs] + [Ruling(xs[0], y, xs[-1], y) for y in ys]
+    block = Block(1, xs[0], ys[0], xs[-1], ys[-1], build_lines(words), True, rulings, page_width=595.0,
+                  page_height=842.0, first_on_page=True, last_on_page=True)
+    table = build_table([block])
+    assert [h.text for h in table.header] == ["Program", "Pagu"] and table.column_numbers == ["1", "2"]
+    assert [r.texts for r in table.rows] == [["Program A", "10.000"], ["Program B", "20.000"]]
