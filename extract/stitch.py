@@ -418,7 +418,21 @@ def _header_count(bands: list[Band], above: Band | None = None) -> int:
             n += 1
         else:
             break
+    if n and _labels_over_values(bands[n:n + 2]):
+        n += 1
     return n
+
+
+def _labels_over_values(pair: list[Band]) -> bool:
+    """A row of short labels right under the header, each over a number in the row below ('Targ et |
+    Realis asi | Capai an' over '45 | 100 | 222,22'): the header's lower row, whatever its words (a
+    narrow column wraps them apart)."""
+    if len(pair) < 2 or len(pair[0].spans) != len(pair[1].spans):
+        return False
+    labels = [k for k, c in enumerate(pair[0].cells) if c.text]
+    return len(labels) >= 2 and all(
+        not re.search(r"\d", pair[0].cells[k].text.replace("(Rp)", "")) and len(pair[0].cells[k].text.split()) <= 3
+        and grid.DATA_TOKEN.match(pair[1].cells[k].text.split()[0] if pair[1].cells[k].text else "") for k in labels)
 
 
 def _bold_labels(b: Band, below: list[Band]) -> bool:

@@ -174,3 +174,17 @@ def test_the_column_numbers_of_a_two_column_table_are_not_a_row():
     table = build_table([block])
     assert [h.text for h in table.header] == ["Program", "Pagu"] and table.column_numbers == ["1", "2"]
     assert [r.texts for r in table.rows] == [["Program A", "10.000"], ["Program B", "20.000"]]
+
+
+def test_short_labels_over_the_numbers_below_are_the_headers_lower_row():
+    # LKjIP Kanigaran 2024, Tabel 3.14: narrow columns wrap 'Target' into 'Targ et' under 'Kinerja'
+    xs, ys = [40.0, 200.0, 260.0, 320.0, 380.0], [100.0, 120.0, 140.0, 160.0]
+    cells = [("Indikator Kinerja Utama", "Kinerja", "", ""), ("", "Targ et", "Realis asi", "Capai an"),
+             ("Persentase Kelompok", "45", "100", "222,22")]
+    words = [w for top, row in zip(ys, cells) for x, text in zip(xs, row) for w in _words(text, x + 3, top + 5)]
+    rulings = [Ruling(x, ys[0], x, ys[-1]) for x in xs] + [Ruling(xs[0], y, xs[-1], y) for y in ys]
+    block = Block(1, xs[0], ys[0], xs[-1], ys[-1], build_lines(words), True, rulings, page_width=595.0,
+                  page_height=842.0, first_on_page=True, last_on_page=True)
+    table = build_table([block])
+    assert [h.text for h in table.header if h.row == 1] == ["Targ et", "Realis asi", "Capai an"]
+    assert [r.texts for r in table.rows] == [["Persentase Kelompok", "45", "100", "222,22"]]
