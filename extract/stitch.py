@@ -107,8 +107,10 @@ def _continues(group: _Group, b: Block, sig: str) -> bool:
     if lattice and not _same_grid(prev, b):
         return False  # Word and Excel print every page of a table on the same column rules
     if sig and group.header_sig and not _similar(sig, group.header_sig) and not (
-            lattice and fuzz.token_set_ratio(sig, group.header_sig) >= 90):
-        # on the same column rules, a header the page break cut to its lower rows repeats it still
+            lattice and len(grid.ruled_columns(prev)) == len(grid.ruled_columns(b))
+            and fuzz.token_set_ratio(sig, group.header_sig) >= 90):
+        # on every one of the same column rules, a header the page break cut to its lower rows repeats it
+        # still (a narrower table whose few header words the wide one also prints is another table)
         return False
     if sig and not group.header_sig:
         # only a header's top rows (or nothing but a caption) fit at the foot of the previous page
