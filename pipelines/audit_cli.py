@@ -20,7 +20,10 @@ from .audit import SEVERITIES, audit, load_outputs, write_findings
               help="Also write the HTML report (self-contained, with page images) to this file.")
 @click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for findings.parquet (default: FOLDER, next to the other outputs).")
-def audit_command(folder: Path, report: Path | None, out_dir: Path | None) -> None:
+@click.option("--pdf-root", "pdf_root", default=None, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="For --report: where to look for a source PDF no longer at its extracted path (by file name, "
+                   "in DIR and its subfolders, the one with the document's sha256).")
+def audit_command(folder: Path, report: Path | None, out_dir: Path | None, pdf_root: Path | None) -> None:
     """Check the tables extracted into FOLDER (default data/clean) for figures that contradict each other.
 
     Sums of kegiatan and sub kegiatan against their program and kegiatan, T-C.31 against T-C.33,
@@ -28,12 +31,16 @@ def audit_command(folder: Path, report: Path | None, out_dir: Path | None) -> No
     across the documents of one perangkat daerah, the Renja's T-C.33 against the Renstra's T-C.27
     and the LKjIP's anggaran and targets against the Renja of its year.
     Writes findings.parquet (one row per finding) and, with --report, an HTML report that shows
-    each finding on a crop of its PDF page. Exits 0 whatever it finds; 1 when FOLDER has no outputs.
+    each finding on a crop of its PDF page, ranked within a severity: a table's own sums and formulas
+    first, then table against table, then document against document, each by the size of the difference
+    relative to the expected figure. A source PDF that is not found gets a warning line and no images.
+    Exits 0 whatever it finds; 1 when FOLDER has no outputs.
 
     \b
     Examples:
       sakip audit data/clean --report data/clean/audit.html
       sakip audit /tmp/out --out /tmp/audit --report /tmp/audit/audit.html
+      sakip audit data/clean --report audit.html --pdf-root /mnt/archive/pdfs
     """
     try:
         outputs = load_outputs(folder)
@@ -53,5 +60,6 @@ def audit_command(folder: Path, report: Path | None, out_dir: Path | None) -> No
         from .audit_report import write_report
 
         records = [f.record() for f in findings]
-        write_report(records, outputs["documents"], outputs["tables"], outputs["rows"], outputs["values"], report)
+        write_report(records, outputs["documents"], outputs["tables"], outputs["rows"], outputs["values"], report,
+                     pdf_root=pdf_root, warn=lambda line: click.echo(line, err=True))
         click.echo(f"report: {report}")

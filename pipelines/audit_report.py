@@ -5,12 +5,18 @@ image of the page region (rendered from `documents.source_path` with pypdfium2, 
 base64) with the disagreeing cells outlined: red for the figure found wrong, amber for the figures
 it was compared with; a finding across documents (Renja against Renstra...) has a crop from each PDF.
 It reads findings and the extract outputs; it computes no finding itself.
+
+Within a document, findings are ranked (`rank_key`): by severity; then a table's own arithmetic before
+one table against another, before one document against another (planning stages that may differ);
+then by the size of the difference relative to the expected figure, largest first. A PDF that has moved
+since extraction is looked for by its file name under `pdf_root`; one not found is reported once, by `warn`.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import glob
 import html
 import io
 import logging
@@ -18,6 +24,7 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -26,6 +33,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .audit import CHECKS, SEVERITIES, format_amount
+from .cache import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,8 @@ MAX_IMAGE_WIDTH = 1100  # px of an embedded crop
 MAX_PAGES_PER_FINDING = 3
 CROP_MARGIN = 18  # points above and below the marked cells: about a row of context
 COLORS = {"checked": (220, 38, 38), "part": (217, 119, 6), "row": (37, 99, 235)}
+# How far a check reaches: within one table (every check not named here), across tables, across documents
+SCOPES = {"cross_table": 1, "cross_document": 2}
 
 
 @dataclass
@@ -241,6 +251,59 @@ def _placeholder_png(text: str) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------------
+# Ranking the findings and finding the PDFs
+
+
+def difference_size(f: dict) -> tuple[Decimal, Decimal] | None:
+    """|difference| relative to |expected| (infinite when nothing was expected), and |difference|; None without one.
+
+    Relative, so that a capaian 30 points off (of 100) outranks a pagu 1.000 rupiah off (of 500 million).
+    """
+    diff = f.get("difference")
+    if diff is None and f.get("actual") is not None and f.get("expected") is not None:
+        diff = Decimal(f["actual"]) - Decimal(f["expected"])
+    if diff is None:
+        return None
+    diff, expected = abs(Decimal(diff)), abs(Decimal(f.get("expected") or 0))
+    return (diff / expected if expected else Decimal("Infinity") if diff else Decimal(0)), diff
+
+
+def rank_key(f: dict) -> tuple:
+    """Sort key of a finding (a findings.parquet record): severity, scope, largest difference first, page, row."""
+    size = difference_size(f)
+    relative, absolute = size if size is not None else (Decimal(-1), Decimal(-1))  # no difference: last of its scope
+    return (SEVERITIES.index(f["severity"]), SCOPES.get(f["check"], 0), -relative, -absolute,
+            f["pages"][:1], f["row_nos"][:1])
+
+
+def locate_pdf(document: dict, pdf_root: Path | None = None) -> tuple[str | None, str]:
+    """The document's source PDF and, when there is none, why.
+
+    Where `sakip extract` read it; else, with `pdf_root`, the file of the same name in that folder or below
+    it whose sha256 is the document's (a copy with other content would put the marks on the wrong cells).
+    """
+    path = document.get("source_path")
+    if not path:
+        return None, "no source PDF recorded for this document"
+    if Path(path).exists():
+        return path, ""
+    name = Path(path).name
+    if pdf_root is None:
+        return None, f"source PDF not found at {path} (--pdf-root DIR looks for {name} under DIR)"
+    root = Path(pdf_root)
+    direct = root / name
+    found = [direct] * direct.is_file() + [p for p in sorted(root.rglob(glob.escape(name))) if p != direct and p.is_file()]
+    if not found:
+        return None, f"source PDF not found at {path} nor under {root}"
+    sha = document.get("sha256")
+    for candidate in found:
+        if not sha or sha256_of(candidate) == sha:
+            return str(candidate), ""
+    return None, (f"source PDF not found at {path}; {len(found)} file(s) named {name} under {root}, "
+                  "none with the document's content (sha256)")
+
+
+# --------------------------------------------------------------------------------------------------
 # The report
 
 
@@ -264,10 +327,10 @@ def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
         if row is None:
             continue
         doc_id = (ctx.tables.get(cell["table_id"]) or {}).get("doc_id") or finding["doc_id"]
-        path = ctx.documents.get(doc_id, {}).get("source_path")
+        path = ctx.pdf(doc_id)
         page = row["page"]
-        if not path or not Path(path).exists():
-            msg = f"source PDF not found at {path}" if path else "no source PDF recorded for this document"
+        if path is None:
+            msg = ctx.why_no_pdf(doc_id)
             if all(ev.caption != msg for ev in absent):
                 absent.append(_Evidence(page, _placeholder_png(msg), msg))
             continue
@@ -308,10 +371,10 @@ def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
         out.append(_Evidence(page, png, caption))
     out += absent
     if not out:
-        path = ctx.documents.get(finding["doc_id"], {}).get("source_path")
+        path = ctx.pdf(finding["doc_id"])
         page = finding["pages"][0] if finding["pages"] else 1
-        if not path or not Path(path).exists():
-            msg = f"source PDF not found at {path}" if path else "no source PDF recorded for this document"
+        if path is None:
+            msg = ctx.why_no_pdf(finding["doc_id"])
             return [_Evidence(page, _placeholder_png(msg), msg)]
         _, size = ctx.pages.words(path, page)
         img = ctx.pages.render(path, page)
@@ -323,7 +386,7 @@ def _evidence(finding: dict, ctx: "_Context") -> list[_Evidence]:
 def _cell_paths(finding: dict, ctx: "_Context") -> list[str]:
     """Source paths of the finding's cells, the document the finding is in first."""
     docs = [finding["doc_id"]] + [(ctx.tables.get(c["table_id"]) or {}).get("doc_id") for c in finding["cells"]]
-    return [ctx.documents.get(d, {}).get("source_path") for d in docs if d]
+    return [ctx.pdf(d) for d in docs if d]
 
 
 @dataclass
@@ -333,8 +396,23 @@ class _Context:
     rows: dict
     values: dict
     pages: _Pages
+    pdf_root: Path | None = None
+    warn: Callable[[str], None] = log.warning
+
+    def pdf(self, doc_id: str) -> str | None:
+        """The document's source PDF (`locate_pdf`); one not found is told to `warn` once per document."""
+        if doc_id not in self._pdfs:
+            self._pdfs[doc_id] = path, why = locate_pdf(self.documents.get(doc_id, {}), self.pdf_root)
+            if path is None:
+                self.warn(f"warning: {_doc_name(self, doc_id)} (doc_id {doc_id}): {why}; "
+                          "its findings are shown without page images")
+        return self._pdfs[doc_id][0]
+
+    def why_no_pdf(self, doc_id: str) -> str:
+        return self._pdfs[doc_id][1]
 
     def __post_init__(self):
+        self._pdfs: dict[str, tuple[str | None, str]] = {}  # doc_id → (path, why there is none)
         self._rows_of: dict[str, list[dict]] = defaultdict(list)
         for r in sorted(self.rows.values(), key=lambda r: r["row_no"]):
             self._rows_of[r["table_id"]].append(r)
@@ -375,14 +453,17 @@ def _records(t) -> list[dict]:
     return pa.Table.from_pandas(t, preserve_index=False).to_pylist()
 
 
-def build_report(findings, documents, tables, rows, values) -> str:
-    """The report as one HTML string (images embedded)."""
+def build_report(findings, documents, tables, rows, values, pdf_root: Path | None = None,
+                 warn: Callable[[str], None] = log.warning) -> str:
+    """The report as one HTML string (images embedded); `pdf_root` and `warn` as in `_Context.pdf`."""
     ctx = _Context(
         documents={d["doc_id"]: d for d in _records(documents)},
         tables={t["table_id"]: t for t in _records(tables)},
         rows={(r["table_id"], r["row_no"]): r for r in _records(rows)},
         values={(v["table_id"], v["row_no"], v["column_name"]): v for v in _records(values)},
         pages=_Pages(),
+        pdf_root=pdf_root,
+        warn=warn,
     )
     items = _records(findings)
     try:
@@ -399,10 +480,11 @@ def build_report(findings, documents, tables, rows, values) -> str:
     return _page(items, "\n".join(body))
 
 
-def write_report(findings, documents, tables, rows, values, path: Path) -> Path:
+def write_report(findings, documents, tables, rows, values, path: Path, pdf_root: Path | None = None,
+                 warn: Callable[[str], None] = log.warning) -> Path:
     """Write the report atomically (a temporary file renamed over `path`)."""
     path = Path(path)
-    text = build_report(findings, documents, tables, rows, values)
+    text = build_report(findings, documents, tables, rows, values, pdf_root, warn)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -448,8 +530,7 @@ def _summary(items: list[dict], ctx: _Context) -> str:
 def _document_section(doc_id: str, items: list[dict], ctx: _Context, evidence: dict) -> str:
     d = ctx.documents.get(doc_id, {})
     order = {c: i for i, c in enumerate(CHECKS)}
-    sev = {s: i for i, s in enumerate(SEVERITIES)}
-    items = sorted(items, key=lambda f: (sev[f["severity"]], order.get(f["check"], 99), f["pages"][:1], f["row_nos"][:1]))
+    items = sorted(items, key=rank_key)
     by_check = Counter(f["check"] for f in items)
     checks = ", ".join(f"{n} {c}" for c, n in sorted(by_check.items(), key=lambda x: order.get(x[0], 99)))
     arts = "\n".join(_finding_article(f, ctx, evidence[f["finding_id"]]) for f in items)
