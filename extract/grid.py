@@ -47,12 +47,19 @@ class Band:
         return out
 
 
+_HYPHEN_END = re.compile(r"[A-Za-z]-$")
+
+
 def cell_text(words: list[Word]) -> Cell:
-    """Words of one cell, in reading order, lines joined with a space."""
+    """Words of one cell, in reading order, lines joined with a space; a word the line broke at its
+    hyphen goes on without one ('Perundang-' / 'undangan', 'e-' / 'resource')."""
     if not words:
         return Cell("")
     lines = build_lines(words)
-    text = " ".join(l.text for l in lines)
+    text = ""
+    for line in lines:
+        part = line.text
+        text += part if _HYPHEN_END.search(text) and part[:1].islower() else " " + part
     text = re.sub(r"\s+", " ", text).strip()
     bold_chars = sum(len(w.text) for w in words if w.bold)
     return Cell(text, bold_chars * 2 >= sum(len(w.text) for w in words), list(words))

@@ -29,8 +29,12 @@ HEADER_WORDS = re.compile(
 # a header row of years under 'Anggaran pada Tahun ke-' (2019 | 2020 | ...) or 'Tahun ke-1 ... ke-5'
 YEAR_CELL = re.compile(r"(tahun\s*)?(ke\s*-?\s*)?\(?(19|20)\d\d\)?|(tahun\s*)?ke\s*-?\s*\d", re.I)
 NUMBER_INTRO = re.compile(r"\b(no\.?|nomor|jo|tahun)$", re.I)  # words a number continues: 'PP No.' / '45'
+# words a name cannot end on: connectors, and the action nouns that open a program or kegiatan name and
+# always take their object ('Program Peningkatan' / 'Pengembangan Sistem Pelaporan ...')
 CONNECTOR_END = re.compile(r"\b(dan|di|yang|untuk|pada|kepada|terhadap|atau|serta|dengan|ke|dari|oleh|dalam|bagi|se|"
-                           r"antar|melalui|urusan|penunjang|jo|no\.?|nomor)$|[(,/]$|\w-$", re.I)
+                           r"antar|melalui|urusan|penunjang|jo|no\.?|nomor|peningkatan|pengembangan|penyediaan|"
+                           r"pemeliharaan|penyelenggaraan|pembinaan|pengelolaan|penyusunan|pelaksanaan|pengadaan|"
+                           r"pemberdayaan)$|[(,/]$|\w-$", re.I)
 # '(sub unit Kebonsari Wetan)', '(Bimtek, ...)': a parenthesis never begins a name, it finishes one
 OPENS_REMAINDER = re.compile(r"^\(\s*[A-Za-z]")
 _PLACE_SUFFIX = re.compile(r"\(\s*(sub\s*unit\b|kel(urahan\b|\.)|kecamatan\b|desa\b)[^)]*\)\s*$", re.I)
@@ -553,8 +557,9 @@ def _to_columns(band: Band, xs: list[float], xs0: list[float], block: Block, fir
 def _is_fragment(cells: list[Cell], prev: GridRow, weights: list[int]) -> bool:
     """Is this first row of a continuation page the rest of the previous page's last row?"""
     filled = [i for i, c in enumerate(cells) if c.text]
-    if not filled or (len(filled) >= 2 and _looks_header(Band(0, 0, 0, [(i, i) for i in range(len(cells))], cells))):
-        return False  # the header row of another table, not the rest of a row
+    if not filled or (len(filled) >= 2 and _looks_header(Band(0, 0, 0, [(i, i) for i in range(len(cells))], cells))
+                      and not any(cells[i].text[:1].islower() for i in filled)):
+        return False  # the header row of another table (no header cell goes on in lower case), not the rest of a row
     name_col = max(range(len(weights)), key=lambda i: weights[i]) if weights and max(weights) else None
     if (len(filled) == 1 and name_col is not None and filled[0] != name_col and prev.cells[filled[0]].text
             and prev.cells[name_col].text and not grid.DATA_TOKEN.match(cells[filled[0]].text)):

@@ -105,3 +105,20 @@ def test_a_header_repeated_anywhere_is_dropped_and_the_rows_cut_by_pages_are_joi
             "Kota Bandung"] in rows
     numbers = [int(r[1]) for r in rows if r[1].isdigit()]
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def test_rows_a_page_break_cut_in_a_word_export_are_joined_again():
+    # The fixture Renja (tests/fixtures/office_docs.py) built WITHOUT cantSplit, so that Word rows break across
+    # pages, exported to PDF by LibreOffice: docx-renja-2022-rows-split-by-pages.pdf. Each of T-C.29, T-C.31
+    # and T-C.33 has one row cut by a page ('Program Peningkatan' / 'Pengembangan Sistem Pelaporan ...',
+    # '... dalam' / 'kondisi baik', 'Pemerintahan di Tingkat Kecamatan' / 'berkembang' under a header word).
+    from tests.fixtures.builder import load_spec
+
+    spec = {t["table_code"]: t for t in load_spec("renja_2022_kanigaran")["tables"]}
+    doc = extract_document(DATA / "docx-renja-2022-rows-split-by-pages.pdf")
+    squash = lambda text: "".join(text.split())  # noqa: E731 - LibreOffice wraps where Word would not
+    tables = [t for t in doc.tables if len(t.rows) > 5]
+    assert len(tables) == 3
+    for table, code in zip(tables, ("T-C.29", "T-C.31", "T-C.33")):
+        assert [[squash(c) for c in r.texts] for r in table.rows] == [
+            [squash(c) for c in row["cells"]] for row in spec[code]["rows"]], code
