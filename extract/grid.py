@@ -266,16 +266,15 @@ def _stacked_groups(per_col: dict[int, list[tuple[int, str]]], n_lines: int) -> 
             values.setdefault(line, set()).add(col)
         for line in _item_lines(pieces):
             items.setdefault(line, set()).add(col)
-    columns = values
     starts = sorted(line for line, cols in values.items() if len(cols) >= 2 or line in items)
     if len(starts) < 2:
         return _code_groups(per_col, n_lines)
     # the first row may print one value more than the rest, left of theirs (the number of the row they
     # all belong to), when three rows or more show the same columns; two lines that differ are a number
     # wrapped in a narrow cell ('100.0' / '0')
-    core = columns[starts[1]]
-    extra = columns[starts[0]] - core
-    if (any(columns[line] != core for line in starts[1:]) or not core <= columns[starts[0]]
+    core = values[starts[1]]
+    extra = values[starts[0]] - core
+    if (any(values[line] != core for line in starts[1:]) or not core <= values[starts[0]]
             or extra and (len(starts) < 3 or len(extra) > 1 or max(extra) > min(core))):
         return _code_groups(per_col, n_lines)
     codes = _code_starts(per_col)
